@@ -1,0 +1,52 @@
+# The two commands: `make build` and `make test`. Everything else is a helper of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt pyproject.toml | sha1sum | cut -c1-12)
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
+
+.PHONY: help venv build test lint dbt-build pytest sample clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP) ## Create .venv from the pinned requirements (only when they changed)
+
+build: venv ## Set up, load the bundled sample and build the warehouse at $DUCKDB_PATH
+	@mkdir -p build
+	$(BIN)/dbt build
+
+lint: venv ## sqlfluff (dbt templater) on the models, ruff on the Python code
+	$(BIN)/sqlfluff lint models tests/singular analyses
+	$(BIN)/ruff check segwh tests/python
+
+dbt-build: venv ## dbt build with every data and unit test, into a throwaway warehouse
+	@mkdir -p build
+	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
+
+pytest: venv ## The Python tests (generator, acceptance on the shared example, raw modes)
+	$(BIN)/pytest -q
+
+test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
+
+sample: venv ## Regenerate the bundled sample seeds with the generator
+	$(BIN)/python -m segwh.generate --customers 1000 --seed 42 --format csv \
+		--out seeds/sample --expectations-out tests/fixtures/sample_expected
+
+clean: ## Remove the build folder and dbt's target
+	rm -rf build target logs

@@ -1,0 +1,55 @@
+{#
+    The raw data contract (shared spec raw-data.md) as data: for every raw table, its
+    columns in the contract's order, which of them are required, its id column, its
+    version column (updated_at, when the table has one) and its event-time column.
+    Every macro that reads raw data takes its column lists from here.
+#}
+{% macro raw_contract() %}
+    {{ return({
+        'customers': {
+            'columns': [
+                'customer_id', 'email', 'phone', 'gender', 'birth_date', 'registered_at',
+                'updated_at', 'country_code', 'region', 'city', 'work_city',
+                'acquisition_channel', 'customer_type', 'company_type', 'education',
+                'occupation', 'marital_status', 'children_count', 'annual_income',
+                'sms_opt_in', 'email_opt_in'
+            ],
+            'required': ['customer_id', 'registered_at'],
+            'key': 'customer_id',
+        },
+        'orders': {
+            'columns': [
+                'order_id', 'customer_id', 'ordered_at', 'status', 'currency', 'order_total',
+                'discount_total', 'coupon_code', 'sales_channel', 'updated_at'
+            ],
+            'required': ['order_id', 'ordered_at', 'status', 'order_total'],
+            'key': 'order_id',
+        },
+        'order_items': {
+            'columns': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
+            'required': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
+            'key': 'order_item_id',
+        },
+        'products': {
+            'columns': ['product_id', 'product_name', 'category', 'list_price'],
+            'required': ['product_id'],
+            'key': 'product_id',
+        },
+        'sessions': {
+            'columns': [
+                'session_id', 'customer_id', 'started_at', 'ended_at', 'device_type',
+                'page_views', 'traffic_source'
+            ],
+            'required': ['session_id', 'started_at'],
+            'key': 'session_id',
+        },
+        'carts': {
+            'columns': [
+                'cart_id', 'customer_id', 'created_at', 'updated_at', 'completed_order_id',
+                'cart_value', 'currency', 'item_count'
+            ],
+            'required': ['cart_id', 'created_at'],
+            'key': 'cart_id',
+        },
+    }) }}
+{% endmacro %}

@@ -1,0 +1,49 @@
+-- The one instant every metric is computed at (segments.md "The point in time"):
+-- var as_of when set (a bare date is midnight at its start), else the latest event time
+-- among clean rows (registered_at, ordered_at, started_at, carts' created_at).
+{%- set as_of = as_of_literal() %}
+
+{% if as_of is not none %}
+with
+
+final as (
+    select {{ as_of }} as as_of
+)
+
+select * from final
+{% else %}
+with
+
+customers as (
+    select * from {{ ref('stg_shop__customers') }}
+),
+
+orders as (
+    select * from {{ ref('stg_shop__orders') }}
+),
+
+sessions as (
+    select * from {{ ref('stg_shop__sessions') }}
+),
+
+carts as (
+    select * from {{ ref('stg_shop__carts') }}
+),
+
+event_times as (
+    select max(customers.registered_at) as latest_event_at from customers
+    union all
+    select max(orders.ordered_at) as latest_event_at from orders
+    union all
+    select max(sessions.started_at) as latest_event_at from sessions
+    union all
+    select max(carts.created_at) as latest_event_at from carts
+),
+
+final as (
+    select max(event_times.latest_event_at) as as_of
+    from event_times
+)
+
+select * from final
+{% endif %}

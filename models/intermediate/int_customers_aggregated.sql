@@ -1,0 +1,117 @@
+-- The per-customer metrics of segments.md, one row per member of the population,
+-- computed as of as_of.
+with
+
+population as (
+    select * from {{ ref('int_customers_registered') }}
+),
+
+counted_orders as (
+    select * from {{ ref('int_orders_counted') }}
+),
+
+sessions as (
+    select * from {{ ref('stg_shop__sessions') }}
+),
+
+abandoned_carts as (
+    select * from {{ ref('int_carts_abandoned') }}
+),
+
+order_metrics as (
+    select
+        counted_orders.customer_id,
+        count(*) as order_count,
+        sum(counted_orders.order_total_reporting) as lifetime_value,
+        min(counted_orders.ordered_at) as first_order_at,
+        max(counted_orders.ordered_at) as last_order_at,
+        sum(case when counted_orders.has_coupon then 1 else 0 end) as coupon_order_count
+    from counted_orders
+    group by counted_orders.customer_id
+),
+
+session_metrics as (
+    select
+        sessions.customer_id,
+        count(*) as visit_count,
+        sum(
+            case
+                when sessions.started_at
+                    > {{ dbt.dateadd('day', -int_var('recent_days'), 'population.as_of') }}
+                    then 1
+                else 0
+            end
+        ) as recent_visit_count,
+        max(sessions.started_at) as last_visit_at
+    from sessions
+    inner join population
+        on sessions.customer_id = population.customer_id
+    where sessions.started_at <= population.as_of
+    group by sessions.customer_id
+),
+
+last_abandoned_carts as (
+    select
+        ranked.customer_id,
+        ranked.abandoned_cart_count,
+        ranked.cart_id as last_abandoned_cart_id,
+        ranked.created_at as last_abandoned_cart_at,
+        ranked.cart_value_reporting as last_abandoned_cart_value,
+        ranked.item_count as last_abandoned_cart_item_count
+    from (
+        select
+            abandoned_carts.*,
+            count(*) over (partition by abandoned_carts.customer_id) as abandoned_cart_count,
+            row_number() over (
+                partition by abandoned_carts.customer_id
+                order by abandoned_carts.created_at desc, abandoned_carts.cart_id desc
+            ) as recency_rank
+        from abandoned_carts
+    ) as ranked
+    where ranked.recency_rank = 1
+),
+
+final as (
+    select
+        population.customer_id,
+        population.as_of,
+        population.registered_at,
+        coalesce(order_metrics.order_count, 0) as order_count,
+        cast(coalesce(order_metrics.lifetime_value, 0) as decimal(18, 2)) as lifetime_value,
+        cast(
+            round(order_metrics.lifetime_value / order_metrics.order_count, 2)
+            as decimal(18, 2)
+        ) as avg_order_value,
+        order_metrics.first_order_at,
+        order_metrics.last_order_at,
+        {{ dbt.datediff(
+            'cast(order_metrics.last_order_at as date)',
+            'cast(population.as_of as date)',
+            'day') }} as days_since_last_order,
+        coalesce(order_metrics.coupon_order_count, 0) as coupon_order_count,
+        cast(order_metrics.coupon_order_count as double)
+        / order_metrics.order_count as coupon_order_share,
+        coalesce(session_metrics.visit_count, 0) as visit_count,
+        coalesce(session_metrics.recent_visit_count, 0) as recent_visit_count,
+        session_metrics.last_visit_at,
+        coalesce(last_abandoned_carts.abandoned_cart_count, 0) as abandoned_cart_count,
+        last_abandoned_carts.last_abandoned_cart_id,
+        last_abandoned_carts.last_abandoned_cart_at,
+        last_abandoned_carts.last_abandoned_cart_value,
+        last_abandoned_carts.last_abandoned_cart_item_count,
+        population.country_code,
+        population.region,
+        population.city,
+        population.work_city,
+        population.sms_opt_in,
+        population.email_opt_in
+    from population
+    left join order_metrics
+        on population.customer_id = order_metrics.customer_id
+    left join session_metrics
+        on population.customer_id = session_metrics.customer_id
+    left join last_abandoned_carts
+        on population.customer_id = last_abandoned_carts.customer_id
+)
+
+select * from final

@@ -1,0 +1,90 @@
+-- One boolean per segment of segments.md for every member of the population, with the
+-- store-wide figures the rules compare against. Thresholds are vars; fractions are
+-- compared as exact integer products, never as rounded averages.
+{%- set vip = fraction_var('vip_top_percent', 0, 100) %}
+{%- set coupon_share = fraction_var('coupon_lover_min_share', 0, 1) %}
+
+with
+
+customers as (
+    select * from {{ ref('int_customers_aggregated') }}
+),
+
+store as (
+    select
+        count(*) as customer_count,
+        sum(case when customers.order_count >= 1 then 1 else 0 end) as buyer_count,
+        sum(customers.order_count) as counted_order_count
+    from customers
+),
+
+buyers_ranked as (
+    -- buyers by lifetime value, highest first; duplicates keep their own positions
+    select
+        customers.customer_id,
+        customers.lifetime_value,
+        row_number() over (
+            order by customers.lifetime_value desc, customers.customer_id
+        ) as value_position
+    from customers
+    where customers.order_count >= 1
+),
+
+vip_threshold as (
+    -- T = the k-th highest lifetime value, k = ceil(n * vip_top_percent / 100):
+    -- the value at the first position p with p * 100 >= n * vip_top_percent
+    select max(buyers_ranked.lifetime_value) as vip_threshold
+    from buyers_ranked
+    cross join store
+    where
+        {{ vip.numerator }} > 0
+        and cast(buyers_ranked.value_position as {{ dbt.type_bigint() }})
+        * {{ 100 * vip.denominator }}
+        >= cast(store.buyer_count as {{ dbt.type_bigint() }}) * {{ vip.numerator }}
+),
+
+final as (
+    select
+        customers.*,
+        store.customer_count,
+        store.buyer_count,
+        store.counted_order_count,
+        case
+            when store.buyer_count > 0
+                then cast(store.counted_order_count as double) / store.buyer_count
+        end as avg_orders_per_buyer,
+        vip_threshold.vip_threshold,
+        coalesce(
+            customers.order_count >= 1
+            and customers.lifetime_value >= vip_threshold.vip_threshold,
+            false
+        ) as is_vip,
+        -- order_count < counted orders / buyers  <=>  order_count * buyers < counted orders
+        (
+            customers.recent_visit_count >= {{ int_var('hesitant_min_visits') }}
+            and customers.order_count * store.buyer_count < store.counted_order_count
+        ) as is_hesitant,
+        (
+            customers.order_count = 0
+            and customers.visit_count > {{ int_var('no_order_min_visits') }}
+        ) as is_registered_no_order,
+        true as is_geographic,
+        (
+            customers.order_count >= {{ int_var('loyal_min_orders') }}
+            and customers.order_count * store.buyer_count > store.counted_order_count
+        ) as is_loyal,
+        customers.order_count = 1 as is_one_time_buyer,
+        -- coupon share >= n/d  <=>  coupon orders * d >= n * orders
+        (
+            customers.order_count >= 1
+            and customers.order_count >= {{ int_var('coupon_lover_min_orders') }}
+            and customers.coupon_order_count * {{ coupon_share.denominator }}
+            >= {{ coupon_share.numerator }} * customers.order_count
+        ) as is_coupon_lover,
+        customers.abandoned_cart_count >= 1 as is_cart_abandoner
+    from customers
+    cross join store
+    cross join vip_threshold
+)
+
+select * from final

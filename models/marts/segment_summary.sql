@@ -1,0 +1,64 @@
+-- Per segment: members, share of customers, revenue (lifetime value of the members) and
+-- share of revenue. Shares are null when the population (or its revenue) is empty.
+{%- set segments = [
+    ('vip', 'is_vip'),
+    ('hesitant', 'is_hesitant'),
+    ('registered_no_order', 'is_registered_no_order'),
+    ('geographic', 'is_geographic'),
+    ('loyal', 'is_loyal'),
+    ('one_time_buyers', 'is_one_time_buyer'),
+    ('coupon_lovers', 'is_coupon_lover'),
+    ('cart_abandoners', 'is_cart_abandoner'),
+] %}
+
+with
+
+profiles as (
+    select * from {{ ref('customer_profile') }}
+),
+
+totals as (
+    select
+        count(*) as customer_count,
+        sum(profiles.lifetime_value) as revenue
+    from profiles
+),
+
+{% for segment_name, flag in segments %}
+{{ segment_name }}_members as (
+    select
+        '{{ segment_name }}' as segment,
+        sum(case when profiles.{{ flag }} then 1 else 0 end) as member_count,
+        sum(case when profiles.{{ flag }} then profiles.lifetime_value else 0 end) as revenue
+    from profiles
+),
+
+{% endfor %}
+members as (
+{%- for segment_name, flag in segments %}
+    select * from {{ segment_name }}_members
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+{%- endfor %}
+),
+
+final as (
+    select
+        members.segment,
+        coalesce(members.member_count, 0) as member_count,
+        case
+            when totals.customer_count > 0
+                then cast(members.member_count as double) / totals.customer_count
+        end as share_of_customers,
+        cast(coalesce(members.revenue, 0) as decimal(18, 2)) as revenue,
+        case
+            when totals.revenue > 0
+                then cast(members.revenue as double) / cast(totals.revenue as double)
+        end as share_of_revenue,
+        (select max(profiles.as_of) from profiles) as as_of
+    from members
+    cross join totals
+)
+
+select * from final

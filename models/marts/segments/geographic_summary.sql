@@ -1,0 +1,27 @@
+-- Customers, buyers and revenue per country and city (segments.md geographic summary).
+-- Unknown countries and cities are grouped under 'Unknown', never dropped.
+with
+
+geographic as (
+    select * from {{ ref('geographic') }}
+),
+
+final as (
+    select
+        coalesce(geographic.country_code, 'unknown') as country_code,
+        geographic.country_name,
+        geographic.market_region,
+        coalesce(geographic.city, 'Unknown') as city,
+        count(*) as customer_count,
+        sum(case when geographic.is_buyer then 1 else 0 end) as buyer_count,
+        cast(sum(geographic.lifetime_value) as decimal(18, 2)) as revenue,
+        max(geographic.as_of) as as_of
+    from geographic
+    group by
+        coalesce(geographic.country_code, 'unknown'),
+        geographic.country_name,
+        geographic.market_region,
+        coalesce(geographic.city, 'Unknown')
+)
+
+select * from final

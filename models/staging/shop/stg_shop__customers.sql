@@ -1,0 +1,39 @@
+-- One row per clean customer account: the latest valid version of each customer_id.
+with
+
+latest as (
+    {{ deduplicate_valid_rows(ref('base_shop__customers'), 'customer_id',
+        event_column='registered_at', version_column='updated_at') }}
+),
+
+final as (
+    select
+        latest.customer_id,
+        latest.registered_at,
+        latest.updated_at,
+        latest.email,
+        latest.is_email_valid,
+        latest.phone,
+        latest.phone_digits,
+        latest.gender,
+        latest.gender_raw,
+        latest.birth_date,
+        latest.country_code,
+        latest.country_code_raw,
+        latest.region,
+        latest.city,
+        latest.work_city,
+        latest.acquisition_channel,
+        latest.customer_type,
+        latest.company_type,
+        latest.education,
+        latest.occupation,
+        latest.marital_status,
+        latest.children_count,
+        latest.annual_income,
+        latest.sms_opt_in,
+        latest.email_opt_in
+    from latest
+)
+
+select * from final
