@@ -25,7 +25,8 @@ order_metrics as (
         sum(counted_orders.order_total_reporting) as lifetime_value,
         min(counted_orders.ordered_at) as first_order_at,
         max(counted_orders.ordered_at) as last_order_at,
-        sum(case when counted_orders.has_coupon then 1 else 0 end) as coupon_order_count
+        cast(sum(case when counted_orders.has_coupon then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as coupon_order_count
     from counted_orders
     group by counted_orders.customer_id
 ),
@@ -34,14 +35,14 @@ session_metrics as (
     select
         sessions.customer_id,
         count(*) as visit_count,
-        sum(
+        cast(sum(
             case
                 when sessions.started_at
                     > {{ dbt.dateadd('day', -int_var('recent_days'), 'population.as_of') }}
                     then 1
                 else 0
             end
-        ) as recent_visit_count,
+        ) as {{ dbt.type_bigint() }}) as recent_visit_count,
         max(sessions.started_at) as last_visit_at
     from sessions
     inner join population

@@ -13,8 +13,9 @@ customers as (
 store as (
     select
         count(*) as customer_count,
-        sum(case when customers.order_count >= 1 then 1 else 0 end) as buyer_count,
-        sum(customers.order_count) as counted_order_count
+        cast(sum(case when customers.order_count >= 1 then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as buyer_count,
+        cast(sum(customers.order_count) as {{ dbt.type_bigint() }}) as counted_order_count
     from customers
 ),
 

@@ -28,7 +28,8 @@ totals as (
 {{ segment_name }}_members as (
     select
         '{{ segment_name }}' as segment,
-        sum(case when profiles.{{ flag }} then 1 else 0 end) as member_count,
+        cast(sum(case when profiles.{{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as member_count,
         sum(case when profiles.{{ flag }} then profiles.lifetime_value else 0 end) as revenue
     from profiles
 ),

@@ -13,7 +13,8 @@ final as (
         geographic.market_region,
         coalesce(geographic.city, 'Unknown') as city,
         count(*) as customer_count,
-        sum(case when geographic.is_buyer then 1 else 0 end) as buyer_count,
+        cast(sum(case when geographic.is_buyer then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as buyer_count,
         cast(sum(geographic.lifetime_value) as decimal(18, 2)) as revenue,
         max(geographic.as_of) as as_of
     from geographic

@@ -1,0 +1,218 @@
+"""Shared helpers and fixtures for the tests that drive the dbt project end to end.
+
+Every dbt invocation gets its own DuckDB file, target path, log path and DuckDB spill
+directory under pytest's tmp_path, so several builds can run at the same time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "small-dirty"
+FIXTURE_RAW_DIR = FIXTURE_DIR / "raw"
+FIXTURE_EXPECTED_DIR = FIXTURE_DIR / "expected"
+FIXTURE_AS_OF = "2025-07-01 00:00:00"
+
+RAW_TABLES = ("customers", "orders", "order_items", "products", "sessions", "carts")
+SEGMENTS = (
+    "vip",
+    "hesitant",
+    "registered_no_order",
+    "geographic",
+    "loyal",
+    "one_time_buyers",
+    "coupon_lovers",
+    "cart_abandoners",
+)
+
+DBT_TIMEOUT_SECONDS = 600
+OUTPUT_TAIL_CHARS = 4000
+
+
+def dbt_executable() -> Path:
+    """The `dbt` next to the running interpreter (the tests run inside the project's venv)."""
+    exe = Path(sys.executable).parent / ("dbt.exe" if os.name == "nt" else "dbt")
+    if not exe.exists():
+        pytest.fail(f"dbt executable not found next to {sys.executable}: {exe}")
+    return exe
+
+
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
+    """dbt's stdout and stderr together."""
+    return (result.stdout or "") + (result.stderr or "")
+
+
+def output_tail(result: subprocess.CompletedProcess[str], chars: int = OUTPUT_TAIL_CHARS) -> str:
+    return output_of(result)[-chars:]
+
+
+def run_dbt(
+    args: list[str],
+    duckdb_path: Path | str,
+    tmp_dir: Path | str,
+    vars: dict | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Runs `dbt <args>` from the repository root against the DuckDB file `duckdb_path`.
+
+    `--target-path`, `--log-path` and DuckDB's spill directory go under `tmp_dir`. `vars`
+    is passed as `--vars` (JSON is valid YAML). With `check`, a non-zero exit fails the
+    test with the tail of dbt's output.
+    """
+    tmp_dir = Path(tmp_dir)
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    (tmp_dir / "duckdb_tmp").mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "DBT_PROFILES_DIR": str(REPO_ROOT),
+            "DUCKDB_PATH": str(duckdb_path),
+            "DUCKDB_TEMP_DIR": str(tmp_dir / "duckdb_tmp"),
+            "DBT_USE_COLORS": "false",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    env.pop("DBT_TARGET", None)
+    command = [
+        str(dbt_executable()),
+        *args,
+        "--target-path",
+        str(tmp_dir / "target"),
+        "--log-path",
+        str(tmp_dir / "logs"),
+    ]
+    if vars is not None:
+        command += ["--vars", json.dumps(vars)]
+    result = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DBT_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"dbt {' '.join(args)} exited with {result.returncode} (vars={vars}).\n"
+            f"--- tail of dbt output ---\n{output_tail(result)}",
+            pytrace=False,
+        )
+    return result
+
+
+def build_on_raw_path(
+    raw_dir: Path, tmp_dir: Path, check: bool = True, **extra_vars: object
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`dbt build` on a raw_path directory at the fixture's as_of; returns (db file, result)."""
+    duckdb_path = Path(tmp_dir) / "warehouse.duckdb"
+    result = run_dbt(
+        ["build"],
+        duckdb_path,
+        tmp_dir,
+        vars={"raw_path": str(raw_dir), "as_of": FIXTURE_AS_OF, **extra_vars},
+        check=check,
+    )
+    return duckdb_path, result
+
+
+# --- CSV helpers ------------------------------------------------------------------------
+
+
+def read_csv_file(path: Path) -> tuple[list[str], list[list[str]]]:
+    """(header, data rows) of a CSV file, read with the csv module (RFC 4180)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    return header, rows
+
+
+def write_csv_file(path: Path, header: list[str], rows: Iterable[list[str]]) -> None:
+    """Writes a CSV file with CRLF line ends, like the fixture."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def drop_csv_columns(path: Path, columns: Iterable[str]) -> None:
+    """Rewrites `path` without `columns` (which must all be present)."""
+    header, rows = read_csv_file(path)
+    drop = set(columns)
+    missing = drop - set(header)
+    assert not missing, f"{path.name} has no column(s) {sorted(missing)} to drop"
+    keep = [index for index, name in enumerate(header) if name not in drop]
+    write_csv_file(path, [header[i] for i in keep], ([row[i] for i in keep] for row in rows))
+
+
+def count_csv_data_rows(path: Path) -> int:
+    return len(read_csv_file(path)[1])
+
+
+# --- expected answers and warehouse reads ----------------------------------------------
+
+
+def expected_members(segment: str) -> list[str]:
+    """The sorted customer_ids of expected/<segment>.txt."""
+    text = (FIXTURE_EXPECTED_DIR / f"{segment}.txt").read_text(encoding="utf-8")
+    return sorted(line.strip() for line in text.splitlines() if line.strip())
+
+
+def segment_members(con: duckdb.DuckDBPyConnection, segment: str) -> list[str]:
+    """customer_ids of segments.<segment>, sorted, duplicates kept."""
+    rows = con.execute(f"select customer_id from segments.{segment}").fetchall()
+    return sorted(row[0] for row in rows)
+
+
+def all_segment_members(duckdb_path: Path) -> dict[str, list[str]]:
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        return {segment: segment_members(con, segment) for segment in SEGMENTS}
+
+
+def describe_set_difference(actual: Iterable[str], expected: Iterable[str]) -> str:
+    actual_set, expected_set = set(actual), set(expected)
+    missing = sorted(expected_set - actual_set)
+    extra = sorted(actual_set - expected_set)
+    return (
+        f"missing {len(missing)} (first: {missing[:10]}), "
+        f"unexpected {len(extra)} (first: {extra[:10]})"
+    )
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def acceptance_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built once per session on the small-dirty fixture (raw_path mode)."""
+    tmp_dir = tmp_path_factory.mktemp("acceptance")
+    duckdb_path, _ = build_on_raw_path(FIXTURE_RAW_DIR, tmp_dir)
+    return duckdb_path
+
+
+@pytest.fixture(scope="session")
+def acceptance_con(acceptance_db: Path):
+    """A read-only connection to the acceptance warehouse."""
+    con = duckdb.connect(str(acceptance_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A private, writable copy of the fixture's raw/ directory."""
+    target = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW_DIR, target)
+    return target
