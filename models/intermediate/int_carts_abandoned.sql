@@ -42,8 +42,10 @@ final as (
         cast(
             round(
                 cast(carts.cart_value as decimal(18, 6))
-                * cast(currency_rates.usd_per_unit / reporting_rate.usd_per_unit
-                    as decimal(18, 12)),
+                * cast(
+                    currency_rates.usd_per_unit / reporting_rate.usd_per_unit
+                    as decimal(18, 12)
+                ),
                 2
             )
             as decimal(18, 2)
@@ -58,7 +60,8 @@ final as (
     cross join reporting_rate
     where
         carts.completed_order_id is null
-        and carts.created_at > {{ dbt.dateadd('day', -int_var('cart_window_days'), 'population.as_of') }}
+        and carts.created_at
+        > {{ dbt.dateadd('day', -int_var('cart_window_days'), 'population.as_of') }}
         and carts.created_at
         <= {{ dbt.dateadd('hour', -int_var('cart_abandon_after_hours'), 'population.as_of') }}
         and (last_orders.last_order_at is null or last_orders.last_order_at < carts.created_at)

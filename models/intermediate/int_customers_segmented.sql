@@ -25,7 +25,7 @@ buyers_ranked as (
         customers.customer_id,
         customers.lifetime_value,
         row_number() over (
-            order by customers.lifetime_value desc, customers.customer_id
+            order by customers.lifetime_value desc, customers.customer_id asc
         ) as value_position
     from customers
     where customers.order_count >= 1

@@ -35,11 +35,13 @@ final as (
                 when orders.currency_code = '{{ var("reporting_currency") | upper }}'
                     then round(orders.order_total, 2)
                 else round(
-                    cast(orders.order_total as decimal(18, 6))
-                    * cast(currency_rates.usd_per_unit / reporting_rate.usd_per_unit
-                        as decimal(18, 12)),
-                    2
-                )
+                        cast(orders.order_total as decimal(18, 6))
+                        * cast(
+                            currency_rates.usd_per_unit / reporting_rate.usd_per_unit
+                            as decimal(18, 12)
+                        ),
+                        2
+                    )
             end
             as decimal(18, 2)
         ) as order_total_reporting

@@ -36,12 +36,12 @@ totals as (
 
 {% endfor %}
 members as (
-{%- for segment_name, flag in segments %}
+    {%- for segment_name, flag in segments %}
     select * from {{ segment_name }}_members
     {%- if not loop.last %}
     union all
     {%- endif %}
-{%- endfor %}
+    {%- endfor %}
 ),
 
 final as (

@@ -17,12 +17,12 @@ with
 
 {% endfor %}
 final as (
-{%- for table_name in contract %}
+    {%- for table_name in contract %}
     select * from {{ table_name }}_rejected
     {%- if not loop.last %}
     union all
     {%- endif %}
-{%- endfor %}
+    {%- endfor %}
 )
 
 select * from final

@@ -19,25 +19,31 @@ contacts as (
 ),
 
 mart_values as (
-{%- for relation_name in relations %}
+    {%- for relation_name in relations %}
     {%- set relation = ref(relation_name) %}
     {%- set text_columns = [] %}
     {%- if execute %}
-        {%- for column in adapter.get_columns_in_relation(relation) %}
-            {%- if column.is_string() %}{% do text_columns.append(column.name) %}{% endif %}
-        {%- endfor %}
+    {%- for column in adapter.get_columns_in_relation(relation) %}
+    {%- if column.is_string() %}{% do text_columns.append(column.name) %}{% endif %}
+    {%- endfor %}
     {%- endif %}
     {%- for column_name in text_columns %}
-    select '{{ relation_name }}.{{ column_name }}' as mart_column, {{ column_name }} as value
+    select
+        '{{ relation_name }}.{{ column_name }}' as mart_column,
+        {{ column_name }} as text_value
     from {{ relation }}
     union all
     {%- endfor %}
-{%- endfor %}
-    select 'none' as mart_column, cast(null as {{ dbt.type_string() }}) as value
+    {%- endfor %}
+    select
+        'none' as mart_column,
+        cast(null as {{ dbt.type_string() }}) as text_value
 )
 
-select mart_values.mart_column, mart_values.value
+select
+    mart_values.mart_column,
+    mart_values.text_value
 from mart_values
 left join contacts
-    on mart_values.value = contacts.contact_value
-where contacts.contact_value is not null or mart_values.value like '%@%.%'
+    on mart_values.text_value = contacts.contact_value
+where contacts.contact_value is not null or mart_values.text_value like '%@%.%'

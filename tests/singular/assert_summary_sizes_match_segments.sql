@@ -1,4 +1,4 @@
--- segment_summary.member_count equals the row count of each segment table, and the
+-- segment_segment_summary.member_count equals the row count of each segment table, and the
 -- summary has one row per segment table. Rows returned are failures.
 {%- set segments = ['vip', 'hesitant', 'registered_no_order', 'geographic', 'loyal',
     'one_time_buyers', 'coupon_lovers', 'cart_abandoners'] %}
@@ -6,23 +6,25 @@
 with
 
 table_sizes as (
-{%- for segment_name in segments %}
-    select '{{ segment_name }}' as segment, count(*) as table_rows
+    {%- for segment_name in segments %}
+    select
+        '{{ segment_name }}' as segment,
+        count(*) as table_rows
     from {{ ref(segment_name) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
-{%- endfor %}
+    {%- endfor %}
 )
 
 select
     table_sizes.segment,
     table_sizes.table_rows,
-    summary.member_count
+    segment_summary.member_count
 from table_sizes
-full outer join {{ ref('segment_summary') }} as summary
-    on table_sizes.segment = summary.segment
+full outer join {{ ref('segment_summary') }} as segment_summary
+    on table_sizes.segment = segment_summary.segment
 where
-    summary.segment is null
+    segment_summary.segment is null
     or table_sizes.segment is null
-    or summary.member_count != table_sizes.table_rows
+    or segment_summary.member_count != table_sizes.table_rows

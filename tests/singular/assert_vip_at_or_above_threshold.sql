@@ -16,13 +16,17 @@ lowest_vip as (
 ),
 
 below_threshold as (
-    select vip.customer_id, 'vip below its threshold or not a buyer' as failure
+    select
+        vip.customer_id,
+        'vip below its threshold or not a buyer' as failure
     from vip
     where vip.lifetime_value < vip.vip_threshold or vip.order_count < 1
 ),
 
 left_out as (
-    select profiles.customer_id, 'buyer at or above the lowest VIP but not VIP' as failure
+    select
+        profiles.customer_id,
+        'buyer at or above the lowest VIP but not VIP' as failure
     from profiles
     cross join lowest_vip
     where
