@@ -33,7 +33,8 @@ build: venv ## Set up, load the bundled sample and build the warehouse at $DUCKD
 	$(BIN)/dbt build
 
 lint: venv ## sqlfluff (dbt templater) on the models, ruff on the Python code
-	$(BIN)/sqlfluff lint models tests/singular analyses
+	@mkdir -p build
+	DUCKDB_PATH=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
 	$(BIN)/ruff check segwh tests/python
 
 dbt-build: venv ## dbt build with every data and unit test, into a throwaway warehouse
