@@ -12,7 +12,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
 
-.PHONY: help venv build test lint dbt-build pytest sample clean
+.PHONY: help venv build test lint dbt-build pytest sample clean refresh rollback
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,13 @@ test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit te
 sample: venv ## Regenerate the bundled sample seeds with the generator
 	$(BIN)/python -m segwh.generate --customers 1000 --seed 42 --format csv \
 		--out seeds/sample --expectations-out tests/fixtures/sample_expected
+
+refresh: venv ## Write-audit-publish onto $DUCKDB_PATH (args: REFRESH_ARGS='--vars ...')
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/python -m segwh.refresh run $(REFRESH_ARGS)
+
+rollback: venv ## Publish the previous kept version again (args: REFRESH_ARGS='--to VERSION')
+	$(BIN)/python -m segwh.refresh rollback $(REFRESH_ARGS)
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs
