@@ -283,6 +283,27 @@ def record_publish(run: Run, version: str, row_counts: dict[str, int]) -> None:
         con.execute("checkpoint")
 
 
+def classify_failures(failed: list[Any], max_change: float) -> tuple[int, str] | None:
+    """(exit code, one-line reason) for failed expectations; None when nothing failed.
+
+    Any failure other than the change band gives 5 and names the first one; only
+    change-band failures give 6.
+    """
+    from segwh._refresh_checks import CHANGE_BAND_CHECK
+
+    if not failed:
+        return None
+    hard = [outcome for outcome in failed if outcome.check != CHANGE_BAND_CHECK]
+    first = (hard or failed)[0]
+    more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+    if hard:
+        return EXIT_EXPECTATION_FAILED, f"expectation failed: {first.describe()}{more}"
+    return (
+        EXIT_CHANGE_BAND,
+        f"change band ±{max_change:.0%} exceeded: {first.describe()}{more}",
+    )
+
+
 def execute_run(run: Run) -> int:
     from segwh import _refresh_checks as checks
 
@@ -342,20 +363,10 @@ def execute_run(run: Run) -> int:
         )
         run.summary["expectations"] = checks.outcomes_as_json(outcomes)
         failed = [outcome for outcome in outcomes if not outcome.success]
-        passed = len(outcomes) - len(failed)
-        run.say(f"expectations: {passed} passed, {len(failed)} failed")
-        if failed:
-            hard = [outcome for outcome in failed if outcome.check != checks.CHANGE_BAND_CHECK]
-            first = (hard or failed)[0]
-            more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
-            if hard:
-                raise RefreshFailed(
-                    EXIT_EXPECTATION_FAILED, f"expectation failed: {first.describe()}{more}"
-                )
-            raise RefreshFailed(
-                EXIT_CHANGE_BAND,
-                f"change band ±{run.max_change:.0%} exceeded: {first.describe()}{more}",
-            )
+        run.say(f"expectations: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
+        verdict = classify_failures(failed, run.max_change)
+        if verdict is not None:
+            raise RefreshFailed(*verdict)
         run.stage("validated")
 
         with duckdb.connect(str(run.build), read_only=True) as con:
