@@ -1,3 +1,6 @@
+-- DuckDB only: built from a dbt snapshot, and snapshots need Delta/Iceberg on Spark.
+{{ config(enabled=target.type != 'spark') }}
+
 -- Segment membership over time: one row per spell of a customer in a segment. valid_from
 -- is the build (refresh) that first saw the membership, valid_to the one that no longer
 -- did (null while current). as_of_entered is the data's as_of at valid_from.
