@@ -1,16 +1,17 @@
 """Scheduled refresh of the warehouse: write, audit, publish.
 
     python -m segwh.refresh run      [--vars YAML] [--wait-seconds N] [--keep N] [--max-change F]
+                                     [--freshness warn|fail|skip]
     python -m segwh.refresh rollback [--to VERSION]
     python -m segwh.refresh status
 
 `run` (the default) builds the whole dbt project into a new file beside the published one
-(a copy of it, so that the segment history carries on), runs every dbt test, validates
-every published mart with the Great Expectations suites in gx/expectations/, and only
-when everything passes renames the new file onto the published path (atomic). The file it
-replaces is kept under versions/ (the last --keep). BI opens the published path
-read-only and never sees a half-built warehouse; a reader that has the old file open
-keeps reading it until it reconnects.
+(a copy of it, so that the segment history carries on), runs every dbt test, checks source
+freshness (raw_path / raw_schema modes), validates every published mart with the Great
+Expectations suites in gx/expectations/, and only when everything passes renames the new
+file onto the published path (atomic). The file it replaces is kept under versions/ (the
+last --keep). BI opens the published path read-only and never sees a half-built
+warehouse; a reader that has the old file open keeps reading it until it reconnects.
 
 Exit codes (for schedulers):
     0  published (run) / rolled back (rollback) / status printed
@@ -21,6 +22,7 @@ Exit codes (for schedulers):
     5  a Great Expectations expectation failed; nothing published
     6  only the row-count change band versus the previous publish failed; nothing published
     7  rollback: no kept version to roll back to
+    8  --freshness fail and a source is past its error_after; nothing published
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ EXIT_DBT_FAILED = 4
 EXIT_EXPECTATION_FAILED = 5
 EXIT_CHANGE_BAND = 6
 EXIT_NO_VERSION = 7
+EXIT_STALE_SOURCES = 8
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_SUITES = PROJECT_DIR / "gx" / "expectations"
@@ -98,6 +101,7 @@ class Run:
     suites_dir: Path
     project_dir: Path
     dbt: Path
+    freshness: str = "warn"
     started: datetime = field(default_factory=_now)
     summary: dict[str, Any] = field(default_factory=dict)
     log: TextIO | None = None
@@ -142,9 +146,9 @@ def _die_with_parent() -> None:
         pass
 
 
-def run_dbt_build(run: Run) -> dict[str, Any]:
+def _dbt_env(run: Run) -> dict[str, str]:
+    """The environment of a dbt child: the build file, its own spill directory."""
     assert run.build is not None
-    target, logs = run.run_dir / "target", run.run_dir / "logs"
     spill = run.run_dir / "duckdb_tmp"
     spill.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -158,6 +162,12 @@ def run_dbt_build(run: Run) -> dict[str, Any]:
     )
     env.setdefault("DBT_PROFILES_DIR", str(run.project_dir))
     env.pop(PAUSE_ENV, None)
+    return env
+
+
+def run_dbt_build(run: Run) -> dict[str, Any]:
+    target, logs = run.run_dir / "target", run.run_dir / "logs"
+    env = _dbt_env(run)
     command = [str(run.dbt), "build", "--target-path", str(target), "--log-path", str(logs)]
     if run.vars_yaml:
         command += ["--vars", run.vars_yaml]
@@ -191,6 +201,62 @@ def run_dbt_build(run: Run) -> dict[str, Any]:
             EXIT_DBT_FAILED, "dbt build failed: " + _dbt_reason(results, output_tail)
         )
     run.say(f"dbt build passed in {seconds:.1f} s ({len(results['tests'])} tests)")
+    return summary
+
+
+def raw_mode(vars_yaml: str | None) -> str:
+    """'raw_path', 'raw_schema' or 'sample', from the --vars given to the refresh."""
+    import yaml
+
+    values = yaml.safe_load(vars_yaml) if vars_yaml else None
+    values = values if isinstance(values, dict) else {}
+    for mode in ("raw_path", "raw_schema"):
+        if values.get(mode) is not None:
+            return mode
+    return "sample"
+
+
+def check_source_freshness(run: Run) -> dict[str, Any]:
+    """`dbt source freshness` on the build file (raw_path / raw_schema modes only).
+
+    Stale sources are recorded; with --freshness fail a source past its error_after stops
+    the refresh (exit 8), with warn they are only reported.
+    """
+    mode = raw_mode(run.vars_yaml)
+    if run.freshness == "skip" or mode == "sample":
+        why = "--freshness skip" if run.freshness == "skip" else "sample mode (seeds)"
+        run.say(f"source freshness not checked: {why}")
+        return {"checked": False, "reason": why}
+    target, logs = run.run_dir / "freshness-target", run.run_dir / "freshness-logs"
+    command = [str(run.dbt), "source", "freshness", "--target-path", str(target),
+               "--log-path", str(logs), "--output", str(target / "sources.json")]
+    if run.vars_yaml:
+        command += ["--vars", run.vars_yaml]
+    result = subprocess.run(command, cwd=run.project_dir, env=_dbt_env(run),
+                            capture_output=True, text=True, check=False)
+    if run.log is not None:
+        for line in (result.stdout + result.stderr).splitlines():
+            run.log.write("  dbt| " + line + "\n")
+    sources_json = target / "sources.json"
+    if not sources_json.exists():
+        lines = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
+        raise RefreshFailed(EXIT_DBT_FAILED, "dbt source freshness failed: " + lines[-1])
+    statuses = {
+        item["unique_id"].split(".")[-1]: {
+            "status": item["status"], "max_loaded_at": item.get("max_loaded_at"),
+            "age_seconds": item.get("max_loaded_at_time_ago_in_s"),
+        }
+        for item in json.loads(sources_json.read_text(encoding="utf-8"))["results"]
+    }
+    summary = {"checked": True, "mode": run.freshness, "sources": statuses}
+    run.summary["freshness"] = summary
+    stale = sorted(name for name, item in statuses.items() if item["status"] != "pass")
+    run.say("source freshness: " + (", ".join(
+        f"{name} {statuses[name]['status']}" for name in stale) or "all fresh"))
+    errors = [name for name in stale if statuses[name]["status"] != "warn"]
+    if errors and run.freshness == "fail":
+        raise RefreshFailed(EXIT_STALE_SOURCES, "stale sources (freshness error): "
+                            + ", ".join(errors))
     return summary
 
 
@@ -350,6 +416,7 @@ def execute_run(run: Run) -> int:
 
         run_dbt_build(run)
         run.stage("built")
+        check_source_freshness(run)
 
         run.say(f"validating {len(suites)} expectation suites")
         outcomes = checks.validate(
@@ -444,6 +511,7 @@ def command_run(args: argparse.Namespace) -> int:
         vars_yaml=args.vars,
         keep=args.keep,
         max_change=args.max_change,
+        freshness=args.freshness,
         wait_seconds=args.wait_seconds,
         suites_dir=args.expectations.resolve(),
         project_dir=args.project_dir.resolve(),
@@ -584,6 +652,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.5,
         help="allowed relative change of each mart's row count versus the previous publish "
         "(default 0.5 = ±50%%)",
+    )
+    run.add_argument(
+        "--freshness",
+        choices=["warn", "fail", "skip"],
+        default="warn",
+        help="source freshness (raw_path/raw_schema modes): warn = report stale sources, "
+        "fail = a source past its error_after stops the refresh (exit 8), skip (default warn)",
     )
     run.add_argument(
         "--expectations",

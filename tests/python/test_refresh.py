@@ -37,6 +37,7 @@ from segwh.refresh import (
     EXIT_DBT_FAILED,
     EXIT_EXPECTATION_FAILED,
     EXIT_LOCKED,
+    EXIT_STALE_SOURCES,
     classify_failures,
 )
 
@@ -452,3 +453,26 @@ def test_change_band_alone_gives_exit_6():
     assert classify_failures([band], 0.5)[0] == EXIT_CHANGE_BAND
     code, reason = classify_failures([band, hard], 0.5)
     assert code == EXIT_EXPECTATION_FAILED and "customer_id" in reason
+
+
+def test_source_freshness_is_reported_in_warn_mode(baseline: Path):
+    """The baseline refresh ran with the default --freshness warn: the fixture's events end
+    in mid-2025, so its sources are stale, which is recorded but does not block."""
+    summary = json.loads((baseline.parent / "refresh-last.json").read_text())
+    freshness = summary["freshness"]
+    assert freshness["checked"] and freshness["mode"] == "warn"
+    assert set(freshness["sources"]) == {"customers", "orders", "sessions", "carts"}
+    assert all(item["status"] == "error" for item in freshness["sources"].values())
+    assert freshness["sources"]["orders"]["max_loaded_at"].startswith("2025-")
+
+
+def test_stale_sources_stop_the_refresh_with_freshness_fail(baseline: Path, tmp_path: Path):
+    published = copy_published(baseline, tmp_path)
+    before = sha256(published)
+    result = run_refresh(published, "run", "--freshness", "fail")
+    assert result.returncode == EXIT_STALE_SOURCES, result.stderr[-2000:]
+    reason = result.stderr.strip().splitlines()[-1]
+    assert reason.startswith("refresh failed (exit 8): stale sources")
+    assert "orders" in reason
+    assert sha256(published) == before
+    assert build_files(tmp_path) == []
