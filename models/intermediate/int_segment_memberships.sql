@@ -1,16 +1,7 @@
 -- Current segment membership, one row per customer and segment they belong to: the
 -- flags of int_customers_segmented unpivoted. The snapshot segment_membership_snapshot
 -- records it at every build, which gives the history and the transitions in marts.
-{%- set segments = [
-    ('vip', 'is_vip'),
-    ('hesitant', 'is_hesitant'),
-    ('registered_no_order', 'is_registered_no_order'),
-    ('geographic', 'is_geographic'),
-    ('loyal', 'is_loyal'),
-    ('one_time_buyers', 'is_one_time_buyer'),
-    ('coupon_lovers', 'is_coupon_lover'),
-    ('cart_abandoners', 'is_cart_abandoner'),
-] %}
+{%- set segments = segment_flags() %}
 
 with
 
