@@ -16,13 +16,7 @@ counted_orders as (
 ),
 
 currency_rates as (
-    select * from {{ ref('currency_rates') }}
-),
-
-reporting_rate as (
-    select currency_rates.usd_per_unit
-    from currency_rates
-    where currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+    select * from {{ ref('int_currency_rates_rebased') }}
 ),
 
 last_orders as (
@@ -39,17 +33,8 @@ final as (
         carts.customer_id,
         carts.created_at,
         carts.item_count,
-        cast(
-            round(
-                cast(carts.cart_value as decimal(18, 6))
-                * cast(
-                    currency_rates.usd_per_unit / reporting_rate.usd_per_unit
-                    as decimal(18, 12)
-                ),
-                2
-            )
-            as decimal(18, 2)
-        ) as cart_value_reporting
+        {{ to_reporting_currency('carts.cart_value', 'currency_rates.to_reporting_rate') }}
+            as cart_value_reporting
     from carts
     inner join population
         on carts.customer_id = population.customer_id
@@ -57,7 +42,6 @@ final as (
         on carts.customer_id = last_orders.customer_id
     left join currency_rates
         on carts.currency_code = currency_rates.currency_code
-    cross join reporting_rate
     where
         carts.completed_order_id is null
         and carts.created_at

@@ -12,13 +12,7 @@ population as (
 ),
 
 currency_rates as (
-    select * from {{ ref('currency_rates') }}
-),
-
-reporting_rate as (
-    select currency_rates.usd_per_unit
-    from currency_rates
-    where currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+    select * from {{ ref('int_currency_rates_rebased') }}
 ),
 
 final as (
@@ -30,27 +24,13 @@ final as (
         orders.has_coupon,
         orders.currency_code,
         orders.order_total,
-        cast(
-            case
-                when orders.currency_code = '{{ var("reporting_currency") | upper }}'
-                    then round(orders.order_total, 2)
-                else round(
-                        cast(orders.order_total as decimal(18, 6))
-                        * cast(
-                            currency_rates.usd_per_unit / reporting_rate.usd_per_unit
-                            as decimal(18, 12)
-                        ),
-                        2
-                    )
-            end
-            as decimal(18, 2)
-        ) as order_total_reporting
+        {{ to_reporting_currency('orders.order_total', 'currency_rates.to_reporting_rate') }}
+            as order_total_reporting
     from orders
     inner join population
         on orders.customer_id = population.customer_id
     inner join currency_rates
         on orders.currency_code = currency_rates.currency_code
-    cross join reporting_rate
     where
         orders.is_purchase
         and orders.ordered_at <= population.as_of
