@@ -9,3 +9,7 @@
 {% macro default__clean_text(expression) -%}
     nullif(trim({{ expression }}, ' ' || chr(9) || chr(10) || chr(13)), '')
 {%- endmacro %}
+
+{% macro spark__clean_text(expression) -%}
+    nullif(trim(both ' ' || chr(9) || chr(10) || chr(13) from {{ expression }}), '')
+{%- endmacro %}

@@ -3,7 +3,7 @@
     after the build's clock plus one day, or before var min_valid_date.
 #}
 {% macro is_out_of_range(timestamp_expression) -%}
-    ({{ timestamp_expression }} > {{ dbt.dateadd('day', 1, build_clock()) }}
+    ({{ timestamp_expression }} > {{ timestamp_add('day', 1, build_clock()) }}
         or {{ timestamp_expression }}
         < cast('{{ var("min_valid_date") }}' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}

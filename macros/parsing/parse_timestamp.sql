@@ -21,7 +21,7 @@
     {%- endset -%}
     case
         when {{ regex_matches(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?' ~ zone ~ '?)?') }}
-            then {{ dbt.dateadd('minute', offset_minutes,
+            then {{ timestamp_add('minute', offset_minutes,
                 try_cast(local_text, dbt.type_timestamp())) }}
     end
 {%- endmacro %}

@@ -5,9 +5,9 @@
 {% macro locate_raw_file(directory, table_name) %}
     {%- set base = directory.rstrip('/') ~ '/' ~ table_name -%}
     {%- for file_format in ['parquet', 'csv'] -%}
-        {%- set path = base ~ '.' ~ file_format -%}
-        {%- if raw_file_exists(path) -%}
-            {{ return({'path': path, 'format': file_format}) }}
+        {%- set found = find_raw_file(base ~ '.' ~ file_format) -%}
+        {%- if found is not none -%}
+            {{ return({'path': found, 'format': file_format}) }}
         {%- endif -%}
     {%- endfor -%}
     {{ exceptions.raise_compiler_error(

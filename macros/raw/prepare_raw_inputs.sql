@@ -18,7 +18,7 @@
         {%- if raw_mode() == 'raw_path' -%}
             {%- set located = locate_raw_file(var('raw_path'), table_name) -%}
             {%- set label = located.path -%}
-            {%- set from_sql = raw_file_sql(located.path, located.format) -%}
+            {%- set from_sql = raw_file_sql(located.path, located.format, table_name) -%}
         {%- else -%}
             {%- set relation = adapter.get_relation(
                 database=target.database, schema=var('raw_schema'), identifier=table_name) -%}

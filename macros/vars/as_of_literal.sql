@@ -23,7 +23,7 @@
     {%- if zone and zone != 'Z' -%}
         {%- set minutes = (zone[1:3] | int) * 60 + (zone[4:6] | int) -%}
         {%- set shift = -minutes if zone[0] == '+' else minutes -%}
-        {%- set parsed = dbt.dateadd('minute', shift, parsed) -%}
+        {%- set parsed = timestamp_add('minute', shift, parsed) -%}
     {%- endif -%}
     {{ return(parsed) }}
 {% endmacro %}

@@ -61,9 +61,9 @@ final as (
     where
         carts.completed_order_id is null
         and carts.created_at
-        > {{ dbt.dateadd('day', -int_var('cart_window_days'), 'population.as_of') }}
+        > {{ timestamp_add('day', -int_var('cart_window_days'), 'population.as_of') }}
         and carts.created_at
-        <= {{ dbt.dateadd('hour', -int_var('cart_abandon_after_hours'), 'population.as_of') }}
+        <= {{ timestamp_add('hour', -int_var('cart_abandon_after_hours'), 'population.as_of') }}
         and (last_orders.last_order_at is null or last_orders.last_order_at < carts.created_at)
 )
 

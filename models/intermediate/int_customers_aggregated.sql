@@ -38,7 +38,7 @@ session_metrics as (
         cast(sum(
             case
                 when sessions.started_at
-                    > {{ dbt.dateadd('day', -int_var('recent_days'), 'population.as_of') }}
+                    > {{ timestamp_add('day', -int_var('recent_days'), 'population.as_of') }}
                     then 1
                 else 0
             end
@@ -79,16 +79,24 @@ final as (
         population.registered_at,
         coalesce(order_metrics.order_count, 0) as order_count,
         cast(coalesce(order_metrics.lifetime_value, 0) as decimal(18, 2)) as lifetime_value,
+        -- lifetime value / orders, rounded half up to the cent in integer cents (a decimal
+        -- division would go through a double on some engines and round 0.575 down)
         cast(
-            round(order_metrics.lifetime_value / order_metrics.order_count, 2)
+            floor(
+                (2 * cast(order_metrics.lifetime_value * 100 as {{ dbt.type_bigint() }})
+                    + order_metrics.order_count)
+                / (2.0 * order_metrics.order_count)
+            ) / 100
             as decimal(18, 2)
         ) as avg_order_value,
         order_metrics.first_order_at,
         order_metrics.last_order_at,
-        {{ dbt.datediff(
-            'cast(order_metrics.last_order_at as date)',
-            'cast(population.as_of as date)',
-            'day') }} as days_since_last_order,
+        cast(
+            {{ days_between(
+                'cast(order_metrics.last_order_at as date)',
+                'cast(population.as_of as date)') }}
+            as {{ dbt.type_bigint() }}
+        ) as days_since_last_order,
         coalesce(order_metrics.coupon_order_count, 0) as coupon_order_count,
         cast(order_metrics.coupon_order_count as double)
         / order_metrics.order_count as coupon_order_share,

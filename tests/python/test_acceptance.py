@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-
 from conftest import (
     FIXTURE_EXPECTED_DIR,
     FIXTURE_RAW_DIR,
@@ -116,8 +115,7 @@ def test_customer_metric_matches_expected(acceptance_con, column):
         (key, expected[key], actual[key]) for key in expected if actual[key] != expected[key]
     )
     assert not wrong, (
-        f"{column}: {len(wrong)} customers differ (customer, expected, actual), "
-        f"first: {wrong[:10]}"
+        f"{column}: {len(wrong)} customers differ (customer, expected, actual), first: {wrong[:10]}"
     )
 
 

@@ -1,0 +1,227 @@
+"""The raw-data modes of spec raw-data.md: a raw_path directory of CSV or Parquet files,
+tables in a raw_schema, and the errors a user gets for a bad file or a bad var.
+
+Each test copies the small-dirty fixture into its own tmp_path and builds a warehouse of
+its own there.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import (
+    BUILD_WITHOUT_UNIT_TESTS,
+    FIXTURE_AS_OF,
+    FIXTURE_RAW_DIR,
+    RAW_TABLES,
+    SEGMENTS,
+    all_segment_members,
+    build_on_raw_path,
+    count_csv_data_rows,
+    describe_set_difference,
+    drop_csv_columns,
+    expected_members,
+    output_of,
+    output_tail,
+    read_csv_file,
+    run_dbt,
+    write_csv_file,
+)
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def _lines_with(result: subprocess.CompletedProcess[str], *needles: str) -> list[str]:
+    """Lines of dbt's output that contain every needle (case-insensitive)."""
+    return [
+        line
+        for line in output_of(result).splitlines()
+        if all(needle.lower() in line.lower() for needle in needles)
+    ]
+
+
+def _assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
+    """A non-zero exit, no Python traceback, and nothing built."""
+    tail = output_tail(result)
+    assert result.returncode != 0, f"dbt build should have failed.\n{tail}"
+    assert TRACEBACK not in output_of(result), f"dbt printed a Python traceback:\n{tail}"
+    assert "OK created" not in output_of(result), f"the build started building models:\n{tail}"
+
+
+def _assert_segments_as_expected(members: dict[str, list[str]], segments=SEGMENTS) -> None:
+    wrong = {
+        segment: describe_set_difference(members[segment], expected_members(segment))
+        for segment in segments
+        if members[segment] != expected_members(segment)
+    }
+    assert not wrong, f"segments that differ from expected/: {wrong}"
+
+
+def _csv_as_arrow(path: Path) -> pa.Table:
+    """A CSV file as an Arrow table of strings, values exactly as in the file."""
+    header, rows = read_csv_file(path)
+    columns = {name: [row[index] for row in rows] for index, name in enumerate(header)}
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
+
+
+# --- raw_path: broken inputs fail at once with a clear message -------------------------
+
+
+def test_missing_required_column_fails_naming_file_and_column(raw_copy, tmp_path):
+    drop_csv_columns(raw_copy / "orders.csv", ["status"])
+    _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
+    _assert_clean_failure(result)
+    assert _lines_with(result, "orders.csv", "status"), (
+        f"no line of the output names both orders.csv and status:\n{output_tail(result)}"
+    )
+
+
+def test_missing_file_fails_naming_table(raw_copy, tmp_path):
+    (raw_copy / "carts.csv").unlink()
+    _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
+    _assert_clean_failure(result)
+    assert _lines_with(result, "carts"), f"no line names carts:\n{output_tail(result)}"
+    assert any(
+        re.search(r"missing|not exist|not found|no such", line, re.IGNORECASE)
+        for line in _lines_with(result, "carts")
+    ), f"the message about carts does not say it is missing:\n{output_tail(result)}"
+
+
+# --- raw_path: tolerated variations ----------------------------------------------------
+
+
+def test_optional_columns_may_be_absent(raw_copy, tmp_path):
+    drop_csv_columns(raw_copy / "customers.csv", ["birth_date", "work_city", "sms_opt_in"])
+    drop_csv_columns(raw_copy / "orders.csv", ["discount_total", "coupon_code"])
+    duckdb_path, _ = build_on_raw_path(raw_copy, tmp_path)
+
+    members = all_segment_members(duckdb_path)
+    # None of the dropped columns feeds these segments (order_total is after discounts).
+    _assert_segments_as_expected(members, [s for s in SEGMENTS if s != "coupon_lovers"])
+    assert members["coupon_lovers"] == [], "no coupon_code column: nobody can be a coupon lover"
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        customers, coupon_orders, sms_true, sms_null = con.execute(
+            "select count(*), sum(coupon_order_count), count(*) filter (where sms_opt_in), "
+            "count(*) filter (where sms_opt_in is null) from marts.customer_profile"
+        ).fetchone()
+        (work_cities,) = con.execute("select count(work_city) from segments.geographic").fetchone()
+    assert customers == len(expected_members("geographic"))
+    assert coupon_orders == 0, f"coupon_order_count sums to {coupon_orders} without coupon_code"
+    assert sms_true == 0, f"{sms_true} customers opted in to SMS without an sms_opt_in column"
+    assert sms_null == 0, f"{sms_null} null sms_opt_in: a null consent flag means no consent"
+    assert work_cities == 0, f"{work_cities} work cities without a work_city column"
+
+
+def test_extra_columns_ignored_and_headers_matched_loosely(raw_copy, tmp_path):
+    renames = {
+        "customers.csv": {"customer_id": "Customer_ID ", "email": " EMAIL", "city": "City"},
+        "orders.csv": {"status": "Status", "order_total": " ORDER_TOTAL ", "order_id": "Order_Id"},
+    }
+    for file_name, mapping in renames.items():
+        header, rows = read_csv_file(raw_copy / file_name)
+        assert set(mapping) <= set(header)
+        header = [mapping.get(name, name) for name in header]
+        # An unknown column first (shifts every position) and one last, with dirt in it.
+        header = ["Internal Note", *header, "loyalty_tier"]
+        rows = [[f"note {i}, with a comma", *row, "gold"] for i, row in enumerate(rows)]
+        write_csv_file(raw_copy / file_name, header, rows)
+
+    duckdb_path, _ = build_on_raw_path(raw_copy, tmp_path)
+    _assert_segments_as_expected(all_segment_members(duckdb_path))
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        raw_rows = dict(
+            con.execute(
+                "select source_table, raw_rows from quarantine.quarantine_reconciliation"
+            ).fetchall()
+        )
+    for table in ("customers", "orders"):
+        assert raw_rows[table] == count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv")
+
+
+def test_parquet_files_give_the_same_segments_as_csv(raw_copy, tmp_path, acceptance_db):
+    for table in RAW_TABLES:
+        csv_path = raw_copy / f"{table}.csv"
+        pq.write_table(_csv_as_arrow(csv_path), raw_copy / f"{table}.parquet")
+        csv_path.unlink()
+
+    duckdb_path, result = build_on_raw_path(raw_copy, tmp_path)
+    for table in RAW_TABLES:
+        assert _lines_with(result, f"raw input {table}", f"{table}.parquet"), (
+            f"the build did not report reading {table}.parquet:\n{output_tail(result)}"
+        )
+    parquet_members = all_segment_members(duckdb_path)
+    csv_members = all_segment_members(acceptance_db)
+    wrong = {
+        segment: describe_set_difference(parquet_members[segment], csv_members[segment])
+        for segment in SEGMENTS
+        if parquet_members[segment] != csv_members[segment]
+    }
+    assert not wrong, f"Parquet build differs from the CSV build: {wrong}"
+    _assert_segments_as_expected(parquet_members)
+
+
+# --- raw_schema ------------------------------------------------------------------------
+
+
+def test_raw_schema_mode(tmp_path):
+    duckdb_path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(duckdb_path)) as con:
+        con.execute("create schema shop_raw")
+        for table in RAW_TABLES:
+            arrow_table = _csv_as_arrow(FIXTURE_RAW_DIR / f"{table}.csv")
+            con.register("landed", arrow_table)
+            con.execute(f"create table shop_raw.{table} as select * from landed")
+            con.unregister("landed")
+
+    result = run_dbt(
+        list(BUILD_WITHOUT_UNIT_TESTS),
+        duckdb_path,
+        tmp_path,
+        vars={"raw_schema": "shop_raw", "as_of": FIXTURE_AS_OF},
+    )
+    assert _lines_with(result, "raw input customers", "shop_raw"), output_tail(result)
+    _assert_segments_as_expected(all_segment_members(duckdb_path))
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        raw_rows = dict(
+            con.execute(
+                "select source_table, raw_rows from quarantine.quarantine_reconciliation"
+            ).fetchall()
+        )
+    assert raw_rows == {
+        table: count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv") for table in RAW_TABLES
+    }
+
+
+# --- bad vars --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad_vars", "var_name"),
+    [
+        ({"vip_top_percent": "abc"}, "vip_top_percent"),
+        ({"as_of": "yesterday"}, "as_of"),
+        ({"recent_days": -5}, "recent_days"),
+        ({"raw_schema": "shop_raw"}, "raw_schema"),
+    ],
+    ids=["vip_top_percent-abc", "as_of-yesterday", "recent_days-negative", "both-raw-modes"],
+)
+def test_bad_var_fails_naming_the_var(tmp_path, bad_vars, var_name):
+    vars_ = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF, **bad_vars}
+    result = run_dbt(
+        list(BUILD_WITHOUT_UNIT_TESTS),
+        tmp_path / "warehouse.duckdb",
+        tmp_path,
+        vars=vars_,
+        check=False,
+    )
+    _assert_clean_failure(result)
+    assert _lines_with(result, "var", var_name), (
+        f"no line of the output names var {var_name}:\n{output_tail(result)}"
+    )
