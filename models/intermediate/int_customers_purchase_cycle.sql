@@ -28,10 +28,12 @@ orders_sequenced as (
 gaps as (
     select
         orders_sequenced.customer_id,
-        {{ dbt.datediff(
-            'cast(orders_sequenced.previous_ordered_at as date)',
-            'cast(orders_sequenced.ordered_at as date)',
-            'day') }} as gap_days
+        cast(
+            {{ days_between(
+                'cast(orders_sequenced.previous_ordered_at as date)',
+                'cast(orders_sequenced.ordered_at as date)') }}
+            as {{ dbt.type_bigint() }}
+        ) as gap_days
     from orders_sequenced
     where orders_sequenced.previous_ordered_at is not null
 ),
@@ -97,7 +99,7 @@ cycles as (
         population.as_of,
         medians.median_days_between_orders,
         -- the median is a whole or half number of days: * 24 is an exact hour count
-        {{ dbt.dateadd(
+        {{ timestamp_add(
             'hour',
             'cast(round(medians.median_days_between_orders * 24, 0) as ' ~ dbt.type_bigint() ~ ')',
             'last_orders.last_order_at') }} as expected_next_order_at,
@@ -121,9 +123,9 @@ final as (
         -- due: as_of - N days < expected_next_order_at <= as_of + N days
         (
             cycles.expected_next_order_at
-            > {{ dbt.dateadd('day', -int_var('purchase_due_window_days'), 'cycles.as_of') }}
+            > {{ timestamp_add('day', -int_var('purchase_due_window_days'), 'cycles.as_of') }}
             and cycles.expected_next_order_at
-            <= {{ dbt.dateadd('day', int_var('purchase_due_window_days'), 'cycles.as_of') }}
+            <= {{ timestamp_add('day', int_var('purchase_due_window_days'), 'cycles.as_of') }}
         ) as is_due_for_next_order,
         cycles.peak_order_month
     from cycles
