@@ -11,8 +11,9 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
+export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: help venv build test lint dbt-build pytest sample clean
+.PHONY: help venv build test lint dbt-build pytest sample clean spark-build
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,21 +33,26 @@ build: venv ## Set up, load the bundled sample and build the warehouse at $DUCKD
 	$(BIN)/dbt build
 
 lint: venv ## sqlfluff (dbt templater) on the models, ruff on the Python code
-	$(BIN)/sqlfluff lint models tests/singular analyses
+	@mkdir -p build
+	DUCKDB_PATH=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
 	$(BIN)/ruff check segwh tests/python
 
 dbt-build: venv ## dbt build with every data and unit test, into a throwaway warehouse
 	@mkdir -p build
 	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
 
-pytest: venv ## The Python tests (generator, acceptance on the shared example, raw modes)
-	$(BIN)/pytest -q
+pytest: venv ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
+	$(BIN)/pytest -q --durations=10
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
 
 sample: venv ## Regenerate the bundled sample seeds with the generator
 	$(BIN)/python -m segwh.generate --customers 1000 --seed 42 --format csv \
 		--out seeds/sample --expectations-out tests/fixtures/sample_expected
+
+spark-build: venv ## dbt build on Spark (local pyspark) on the bundled sample
+	@mkdir -p build
+	$(BIN)/dbt build --target spark
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs

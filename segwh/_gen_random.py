@@ -127,48 +127,52 @@ def table(columns: dict[str, pa.Array], name: str) -> pa.Table:
     return pa.table({c: columns[c] for c in vb.COLUMNS[name]})
 
 
+def take_or_null(arr: pa.Array, idx: np.ndarray) -> pa.Array:
+    """``arr[idx]``, null where ``idx < 0``."""
+    return arr.take(pa.array(np.maximum(idx, 0), mask=idx < 0))
+
+
+def styled(pt: tx.Patcher, col: str, secs: np.ndarray, d: dict[str, np.ndarray]) -> None:
+    """Rows of the ``ts_*`` dirt kinds get another valid ISO spelling of the same instant."""
+    style = ts_style(secs.size, d)
+    rows = np.flatnonzero(style)
+    pt.set(col, rows, tx.to_arrow(tx.timestamp(secs[rows], style[rows])))
+
+
 def common_dirt(g: GenConfig, rng: np.random.Generator, st: GenState, name: str,
-                t: pa.Table, d: dict[str, np.ndarray], id_col: str, ts_col: str,
-                fk_cols: Sequence[str] = ("customer_id",),
-                unknown: tuple[str, str, int, int] | None = None) -> pa.Table:
-    """Dirt every event table shares: spaced ids, unknown references, bad timestamps."""
-    col = t.column(id_col).combine_chunks()
-    t = set_col(t, id_col, tx.spaced(col, d["id_spaces"]))
+                pt: tx.Patcher, d: dict[str, np.ndarray], id_col: str, ts_col: str,
+                fk_cols: Sequence[str] = ("customer_id",), unknown_customer: bool = True) -> None:
+    """Dirt every table with events shares: spaced ids, unknown customers, bad timestamps."""
+    pt.spaced(id_col, d["id_spaces"])
     if fk_cols:
-        parts = np.array_split(d["fk_spaces"], len(fk_cols))
-        for c, rows in zip(fk_cols, parts, strict=True):
-            t = set_col(t, c, tx.spaced(t.column(c).combine_chunks(), rows))
-    if unknown is not None:
-        c, prefix, lo, width = unknown
-        rows = d["unknown_" + ("product" if c == "product_id" else c.removesuffix("_id"))]
-        bad = ids(prefix, lo + rng.integers(0, max(g.customers, 1000), rows.size), width)
-        t = set_col(t, c, tx.replace_rows(t.column(c).combine_chunks(), rows, bad))
-    ts = t.column(ts_col).combine_chunks()
-    ts = tx.replace_rows(ts, d["unparseable_ts"], cycle_words(BAD_TIMESTAMPS,
-                                                                d["unparseable_ts"].size))
-    ts = tx.replace_rows(ts, d["future_ts"], bad_times(rng, d["future_ts"].size, True))
-    ts = tx.replace_rows(ts, d["ancient_ts"], bad_times(rng, d["ancient_ts"].size, False))
-    t = set_col(t, ts_col, ts)
+        for c, rows in zip(fk_cols, np.array_split(d["fk_spaces"], len(fk_cols)), strict=True):
+            pt.spaced(c, rows)
+    if unknown_customer:
+        rows = d["unknown_customer"]
+        pt.set("customer_id", rows, ids("C", g.customers + 1 + rng.integers(
+            0, max(g.customers, 1000), rows.size), g.w_cust))
+    r = d["unparseable_ts"]
+    pt.set(ts_col, r, cycle_words(BAD_TIMESTAMPS, r.size))
+    pt.set(ts_col, d["future_ts"], bad_times(rng, d["future_ts"].size, True))
+    pt.set(ts_col, d["ancient_ts"], bad_times(rng, d["ancient_ts"].size, False))
     for kind, rows in d.items():
         if not kind.startswith("dup_"):
             st.count(name, kind, rows.size)
-    return t
 
 
 def append_copies(st: GenState, name: str, t: pa.Table,
                   copies: dict[str, pa.Table]) -> pa.Table:
     for kind, c in copies.items():
         st.count(name, kind, c.num_rows)
-    return pa.concat_tables([t, *copies.values()]).combine_chunks()
+    return pa.concat_tables([t, *copies.values()])
 
 
-def null_rows(t: pa.Table, rows: np.ndarray, cols: Sequence[str]) -> pa.Table:
-    """Missing required values: row ``rows[i]`` loses column ``cols[i % len(cols)]``."""
+def null_rows(pt: tx.Patcher, rows: np.ndarray, cols: Sequence[str]) -> None:
+    """Missing required values: row ``rows[i]`` loses column ``cols[i % len(cols)]``
+    (null, or whitespace only for every other id column)."""
     for j, c in enumerate(cols):
-        sel = rows[j::len(cols)]
         value = "  " if (c.endswith("_id") and j % 2 == 1) else None
-        t = set_col(t, c, tx.replace_rows(t.column(c).combine_chunks(), sel, value))
-    return t
+        pt.set(c, rows[j::len(cols)], value)
 
 
 # ---------------------------------------------------------------- customers
@@ -217,13 +221,13 @@ def customers_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, start:
     clean_ids = ids("C", num, g.w_cust)
     reg = g.as_of - 2 - (SPAN * rng.random(n) ** 0.8).astype(np.int64)
     d = allocate(rng, n, CUSTOMER_DIRT, g.dirt_rate)
-    style = ts_style(n, d)
     upd = np.where(rng.random(n) < 0.3,
                    reg + ((g.as_of - 2 - reg) * rng.random(n)).astype(np.int64), reg)
     country = pick(rng, n, [c[1] for c in vb.COUNTRIES])
     ncity = np.array([len(c[3]) for c in vb.COUNTRIES])
     first = np.concatenate([[0], np.cumsum(ncity)[:-1]])
     places = [p for c in vb.COUNTRIES for p in c[3]]
+    cities = [p[1] for p in places]
     city = first[country] + (rng.random(n) * ncity[country]).astype(np.int64)
     wcity = first[country] + (rng.random(n) * ncity[country]).astype(np.int64)
     ctype = pick(rng, n, vb.CUSTOMER_TYPE_P)
@@ -233,25 +237,23 @@ def customers_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, start:
     sms = np.where(rng.random(n) < 0.45, 0, 7) + rng.integers(0, 7, n)
     mail = np.where(rng.random(n) < 0.6, 0, 7) + rng.integers(0, 7, n)
     bools = vb.BOOLS_TRUE + vb.BOOLS_FALSE
+    company = pick(rng, n, vb.COMPANY_TYPE_P)
+    company = np.where(is_company, company, len(vb.COMPANY_TYPES) - 1)
     cols: dict[str, pa.Array] = {
         "customer_id": clean_ids,
         "email": tx.to_arrow(_emails(rng, num), rng.random(n) >= 0.05),
         "phone": tx.to_arrow(_phones(rng, country), rng.random(n) >= 0.1),
         "gender": choice_text(vb.GENDERS, pick(rng, n, vb.GENDER_P)),
         "birth_date": tx.to_arrow(tx.date(birth), rng.random(n) >= 0.12),
-        "registered_at": tx.to_arrow(tx.timestamp(reg, style)),
-        "updated_at": tx.to_arrow(tx.timestamp(upd, style), rng.random(n) >= 0.1),
+        "registered_at": tx.to_arrow(tx.timestamp(reg)),
+        "updated_at": tx.to_arrow(tx.timestamp(upd), rng.random(n) >= 0.1),
         "country_code": tx.to_arrow(tx.vocab([c[0] for c in vb.COUNTRIES], country)),
         "region": tx.to_arrow(tx.vocab([p[0] for p in places], city), rng.random(n) >= 0.05),
-        "city": tx.spaced(tx.to_arrow(tx.vocab([p[1] for p in places], city),
-                                      rng.random(n) >= 0.03),
-                          np.flatnonzero(rng.random(n) < 0.03), " ", ""),
-        "work_city": tx.to_arrow(tx.vocab([p[1] for p in places], wcity), rng.random(n) < 0.45),
+        "city": tx.to_arrow(tx.vocab(cities, city), rng.random(n) >= 0.03),
+        "work_city": tx.to_arrow(tx.vocab(cities, wcity), rng.random(n) < 0.45),
         "acquisition_channel": choice_text(vb.CHANNELS, pick(rng, n, vb.CHANNEL_P)),
         "customer_type": choice_text(vb.CUSTOMER_TYPES, ctype),
-        "company_type": tx.null_where(choice_text(vb.COMPANY_TYPES,
-                                                  pick(rng, n, vb.COMPANY_TYPE_P)),
-                                      ~is_company),
+        "company_type": choice_text(vb.COMPANY_TYPES, company),
         "education": choice_text(vb.EDUCATION, pick(rng, n, vb.EDUCATION_P)),
         "occupation": choice_text(vb.OCCUPATIONS, pick(rng, n, vb.OCCUPATION_P)),
         "marital_status": choice_text(vb.MARITAL, pick(rng, n, vb.MARITAL_P)),
@@ -263,37 +265,31 @@ def customers_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, start:
         "sms_opt_in": tx.to_arrow(tx.vocab(bools, sms), rng.random(n) >= 0.05),
         "email_opt_in": tx.to_arrow(tx.vocab(bools, mail), rng.random(n) >= 0.05),
     }
-    t = table(cols, "customers")
-    # dirt on values
-    rows = d["missing_required"]
-    t = null_rows(t, rows, ["customer_id", "customer_id", "registered_at"])
+    pt = tx.Patcher(cols)
+    pt.spaced("city", np.flatnonzero(rng.random(n) < 0.03), " ", "")  # free text ' Paris'
+    styled(pt, "registered_at", reg, d)
+    null_rows(pt, d["missing_required"], ["customer_id", "customer_id", "registered_at"])
     r = d["bad_email"]
-    t = set_col(t, "email", tx.replace_rows(t.column("email").combine_chunks(), r,
-                                            cycle_words(vb.BAD_EMAILS, r.size)))
+    pt.set("email", r, cycle_words(vb.BAD_EMAILS, r.size))
     r = d["email_case_spaces"]
-    em = t.column("email").combine_chunks()
-    em = tx.replace_rows(em, r, pc.utf8_upper(em.take(pa.array(r))))
-    t = set_col(t, "email", tx.spaced(em, r))
+    pt.set("email", r, pc.binary_join_element_wise(
+        " ", pc.utf8_upper(cols["email"].take(pa.array(r))), " ", ""))
     r = d["bad_country"]
-    t = set_col(t, "country_code", tx.replace_rows(t.column("country_code").combine_chunks(),
-                                                   r, cycle_words(vb.COUNTRY_DIRT, r.size)))
+    pt.set("country_code", r, cycle_words(vb.COUNTRY_DIRT, r.size))
     r = d["bad_birth_date"]
     even = np.arange(r.size) % 2 == 0
     bad_birth = np.where(even, g.as_of // DAY + rng.integers(30, 4000, r.size),  # future
                          -25_567 - rng.integers(1, 20_000, r.size))  # before 1900-01-01
-    t = set_col(t, "birth_date", tx.replace_rows(t.column("birth_date").combine_chunks(), r,
-                                                 tx.to_arrow(tx.date(bad_birth))))
+    pt.set("birth_date", r, tx.to_arrow(tx.date(bad_birth)))
     r = d["bad_boolean"]
-    t = set_col(t, "sms_opt_in", tx.replace_rows(t.column("sms_opt_in").combine_chunks(), r,
-                                                 cycle_words(vb.BOOL_JUNK, r.size)))
+    pt.set("sms_opt_in", r, cycle_words(vb.BOOL_JUNK, r.size))
     r = d["bad_optional"]
-    t = set_col(t, "children_count", tx.replace_rows(
-        t.column("children_count").combine_chunks(), r[0::3], "two"))
-    t = set_col(t, "annual_income", tx.replace_rows(
-        t.column("annual_income").combine_chunks(), r[1::3], "n/a"))
-    t = set_col(t, "updated_at", tx.replace_rows(
-        t.column("updated_at").combine_chunks(), r[2::3], "garbage"))
-    t = common_dirt(g, rng, st, "customers", t, d, "customer_id", "registered_at", fk_cols=())
+    pt.set("children_count", r[0::3], "two")
+    pt.set("annual_income", r[1::3], "n/a")
+    pt.set("updated_at", r[2::3], "garbage")
+    common_dirt(g, rng, st, "customers", pt, d, "customer_id", "registered_at", fk_cols=(),
+                unknown_customer=False)
+    t = table(pt.apply(), "customers")
     # duplicates: re-exports with a later updated_at and changed fields, exact copies, ties
     copies: dict[str, pa.Table] = {}
     r = d["dup_update"]
@@ -303,11 +299,10 @@ def customers_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, start:
     c = set_col(c, "updated_at", tx.to_arrow(tx.timestamp(later)))
     c = set_col(c, "email", tx.to_arrow(_emails(rng, num[r] + 7)))
     c = set_col(c, "sms_opt_in", tx.to_arrow(tx.vocab(bools, rng.integers(0, 14, r.size))))
-    c = set_col(c, "city", tx.to_arrow(tx.vocab([p[1] for p in places],
-                                                first[country[r]])))
-    c = set_col(c, "customer_id", tx.spaced(c.column("customer_id").combine_chunks(),
-                                            np.arange(0, r.size, 2)))
-    copies["dup_update"] = c
+    c = set_col(c, "city", tx.to_arrow(tx.vocab(cities, first[country[r]])))
+    cp = tx.Patcher({"customer_id": c.column("customer_id").combine_chunks()})
+    cp.spaced("customer_id", np.arange(0, r.size, 2))
+    copies["dup_update"] = set_col(c, "customer_id", cp.apply()["customer_id"])
     copies["dup_exact"] = t.take(pa.array(d["dup_exact"]))
     r = d["dup_tie"]
     c = t.take(pa.array(r))
@@ -330,7 +325,6 @@ ITEM_DIRT = ["id_spaces", "fk_spaces", "unknown_order", "unknown_product", "qty_
 
 @dataclass
 class OrderInfo:
-    owner: np.ndarray  # customer index in chunk, -1 for guests
     at: np.ndarray  # ordered_at seconds
     first: np.ndarray  # per customer: index of first order
     count: np.ndarray  # per customer: number of orders
@@ -370,55 +364,49 @@ def orders_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, cust_ids:
     disc = np.rint(sub * pct).astype(np.int64)
     total = sub - disc
     d = allocate(rng, m, ORDER_DIRT, g.dirt_rate)
-    style = ts_style(m, d)
     later = np.minimum(at + rng.integers(0, 14 * DAY, m), g.as_of - 2)
     upd = np.where(status >= 1, later, at)
-    cust_col = tx.null_where(cust_ids.take(pa.array(np.maximum(owner, 0))), owner < 0)
     blank = ~coupon & (rng.random(m) < 0.05)
     cols = {
         "order_id": order_ids,
-        "customer_id": cust_col,
-        "ordered_at": tx.to_arrow(tx.timestamp(at, style)),
+        "customer_id": take_or_null(cust_ids, owner),
+        "ordered_at": tx.to_arrow(tx.timestamp(at)),
         "status": free_text(rng, vb.STATUSES, status, 0.12),
         "currency": choice_text(vb.CURRENCIES, cur),
         "order_total": tx.to_arrow(tx.money(total)),
         "discount_total": tx.to_arrow(tx.money(disc), coupon | (rng.random(m) < 0.9)),
-        "coupon_code": tx.to_arrow(
-            tx.where(blank, tx.const("  ", m),
-                     tx.vocab(vb.COUPONS, rng.integers(0, len(vb.COUPONS), m))),
-            coupon | blank),
+        "coupon_code": choice_text([*vb.COUPONS, "  ", None], np.where(
+            coupon, rng.integers(0, len(vb.COUPONS), m), len(vb.COUPONS) + 1 - blank)),
         "sales_channel": free_text(rng, vb.SALES_CHANNELS, pick(rng, m, vb.SALES_CHANNEL_P),
                                    0.05),
         "updated_at": tx.to_arrow(tx.timestamp(upd), rng.random(m) >= 0.2),
     }
-    t = table(cols, "orders")
     st.count("orders", "blank_coupon", int(blank.sum()))
-    t = null_rows(t, d["missing_required"], ["order_id", "ordered_at", "status", "order_total"])
+    pt = tx.Patcher(cols)
+    styled(pt, "ordered_at", at, d)
+    null_rows(pt, d["missing_required"], ["order_id", "ordered_at", "status", "order_total"])
     r = d["unparseable_amount"]
-    t = set_col(t, "order_total", tx.replace_rows(t.column("order_total").combine_chunks(), r,
-                                                  cycle_words(["abc", "12,50", "N/A"], r.size)))
+    pt.set("order_total", r, cycle_words(["abc", "12,50", "N/A"], r.size))
     r = d["negative_total"]
-    t = set_col(t, "order_total", tx.replace_rows(t.column("order_total").combine_chunks(), r,
-                                                  tx.to_arrow(tx.money(-total[r] - 1))))
+    pt.set("order_total", r, tx.to_arrow(tx.money(-total[r] - 1)))
     r = d["negative_discount"]
-    t = set_col(t, "discount_total", tx.replace_rows(
-        t.column("discount_total").combine_chunks(), r, tx.to_arrow(tx.money(-disc[r] - 100))))
+    pt.set("discount_total", r, tx.to_arrow(tx.money(-disc[r] - 100)))
     r = d["unknown_status"]
-    t = set_col(t, "status", tx.replace_rows(t.column("status").combine_chunks(), r,
-                                             cycle_words(vb.UNKNOWN_STATUSES, r.size)))
+    pt.set("status", r, cycle_words(vb.UNKNOWN_STATUSES, r.size))
     r = d["unknown_currency"]
-    t = set_col(t, "currency", tx.replace_rows(t.column("currency").combine_chunks(), r,
-                                               cycle_words(["XYZ", "ABC", "usd?"], r.size)))
-    r = d["lower_currency"]
-    t = set_col(t, "currency", tx.replace_rows(t.column("currency").combine_chunks(), r,
-                                               cycle_words(["usd", " eur", "Gbp "], r.size)))
-    t = common_dirt(g, rng, st, "orders", t, d, "order_id", "ordered_at",
-                    unknown=("customer_id", "C", g.customers + 1, g.w_cust))
+    pt.set("currency", r, cycle_words(["XYZ", "ABC", "usd?"], r.size))
+    r = d["lower_currency"]  # the same currency, in lower case and with spaces
+    r = d["lower_currency"] = r[cur[r] > 0]
+    low = pc.utf8_lower(cols["currency"].take(pa.array(r)))
+    pt.set("currency", r, pc.if_else(pa.array(np.arange(r.size) % 2 == 0), low,
+                                     pc.binary_join_element_wise(" ", low, " ", "")))
+    common_dirt(g, rng, st, "orders", pt, d, "order_id", "ordered_at")
+    t = table(pt.apply(), "orders")
     copies: dict[str, pa.Table] = {}
     r = d["dup_reexport"]
     c = t.take(pa.array(r))
-    c = set_col(c, "status", tx.to_arrow(tx.vocab(vb.STATUSES, (status[r] + 1 + rng.integers(
-        0, 8, r.size)) % len(vb.STATUSES))))
+    new_status = (status[r] + 1 + rng.integers(0, 8, r.size)) % len(vb.STATUSES)
+    c = set_col(c, "status", tx.to_arrow(tx.vocab(vb.STATUSES, new_status)))
     c = set_col(c, "updated_at", tx.to_arrow(tx.timestamp(
         np.minimum(upd[r] + rng.integers(3600, 30 * DAY, r.size), g.as_of - 2))))
     copies["dup_reexport"] = c
@@ -429,9 +417,8 @@ def orders_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, cust_ids:
     c = set_col(c, "updated_at", tx.to_arrow(tx.timestamp(upd[r])))
     copies["dup_tie"] = c
     t = append_copies(st, "orders", t, copies)
-    t = t.take(pa.array(rng.permutation(t.num_rows)))
     items = items_chunk(g, rng, st, order_ids, item_order, prod, qty, price)
-    return t, items, OrderInfo(owner, at, first, cnt, order_ids)
+    return t, items, OrderInfo(at, first, cnt, order_ids)
 
 
 def items_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, order_ids: pa.Array,
@@ -449,39 +436,30 @@ def items_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, order_ids:
         "unit_price": tx.to_arrow(tx.where(price % 100 == 0, tx.digits(price // 100),
                                            tx.money(price))),
     }
-    t = table(cols, "order_items")
     d = allocate(rng, q, ITEM_DIRT, g.dirt_rate)
-    r = d["qty_zero"]
-    t = set_col(t, "quantity", tx.replace_rows(t.column("quantity").combine_chunks(), r, "0"))
+    pt = tx.Patcher(cols)
+    pt.set("quantity", d["qty_zero"], "0")
     r = d["qty_negative"]
-    t = set_col(t, "quantity", tx.replace_rows(t.column("quantity").combine_chunks(), r,
-                                               tx.to_arrow(tx.signed(-qty[r]))))
-    t = null_rows(t, d["missing_required"], ["quantity", "product_id", "unit_price",
-                                             "order_id"])
+    pt.set("quantity", r, tx.to_arrow(tx.signed(-qty[r])))
+    null_rows(pt, d["missing_required"], ["quantity", "product_id", "unit_price", "order_id"])
     r = d["unparseable"]
-    t = set_col(t, "quantity", tx.replace_rows(t.column("quantity").combine_chunks(), r[0::2],
-                                               cycle_words(BAD_NUMBERS, r[0::2].size)))
-    t = set_col(t, "unit_price", tx.replace_rows(t.column("unit_price").combine_chunks(),
-                                                 r[1::2], cycle_words(BAD_NUMBERS,
-                                                                      r[1::2].size)))
+    pt.set("quantity", r[0::2], cycle_words(BAD_NUMBERS, r[0::2].size))
+    pt.set("unit_price", r[1::2], cycle_words(BAD_NUMBERS, r[1::2].size))
     r = d["negative_price"]
-    t = set_col(t, "unit_price", tx.replace_rows(t.column("unit_price").combine_chunks(), r,
-                                                 tx.to_arrow(tx.money(-price[r] - 1))))
+    pt.set("unit_price", r, tx.to_arrow(tx.money(-price[r] - 1)))
     r = d["unknown_product"]
-    t = set_col(t, "product_id", tx.replace_rows(t.column("product_id").combine_chunks(), r,
-                                                 ids("P9", rng.integers(0, 999, r.size), 3)))
+    pt.set("product_id", r, ids("P9", rng.integers(0, 999, r.size), 3))
     r = d["unknown_order"]
-    t = set_col(t, "order_id", tx.replace_rows(
-        t.column("order_id").combine_chunks(), r,
-        ids("O9", rng.integers(0, 10 ** (g.w_order + 1), r.size), g.w_order + 1)))
-    t = set_col(t, "order_item_id", tx.spaced(t.column("order_item_id").combine_chunks(),
-                                              d["id_spaces"]))
+    pt.set("order_id", r, ids("O9", rng.integers(0, 10 ** (g.w_order + 1), r.size),
+                              g.w_order + 1))
+    pt.spaced("order_item_id", d["id_spaces"])
     r = d["fk_spaces"]
-    t = set_col(t, "order_id", tx.spaced(t.column("order_id").combine_chunks(), r[0::2]))
-    t = set_col(t, "product_id", tx.spaced(t.column("product_id").combine_chunks(), r[1::2]))
+    pt.spaced("order_id", r[0::2])
+    pt.spaced("product_id", r[1::2])
     for kind, rows in d.items():
         if kind != "dup_exact":
             st.count("order_items", kind, rows.size)
+    t = table(pt.apply(), "order_items")
     return append_copies(st, "order_items", t, {"dup_exact": t.take(pa.array(d["dup_exact"]))})
 
 
@@ -499,41 +477,37 @@ def sessions_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, cust_id
     cnt = np.minimum(cnt, 2000).astype(np.int64)
     n_anon = int(rng.poisson(3.0 * n))
     owner = np.concatenate([np.repeat(np.arange(n), cnt), np.full(n_anon, -1)])
+    owner = owner[rng.permutation(owner.size)]  # rows in no particular order
     s = owner.size
     lo = np.where(owner >= 0, reg[np.maximum(owner, 0)] - 30 * DAY, g.as_of - SPAN)
     start = lo + ((g.as_of - 2 - lo) * rng.random(s) ** 0.8).astype(np.int64)
-    dur = rng.integers(20, 3600, s)
-    end = np.minimum(start + dur, g.as_of - 1)
+    end = np.minimum(start + rng.integers(20, 3600, s), g.as_of - 1)
     snum = st.next_session + np.arange(s, dtype=np.int64)
     st.next_session += s
     d = allocate(rng, s, SESSION_DIRT, g.dirt_rate)
-    style = ts_style(s, d)
     pv = 1 + rng.poisson(8.0, s)
     cols = {
         "session_id": ids("S", snum, g.w_session),
-        "customer_id": tx.null_where(cust_ids.take(pa.array(np.maximum(owner, 0))), owner < 0),
-        "started_at": tx.to_arrow(tx.timestamp(start, style)),
-        "ended_at": tx.to_arrow(tx.timestamp(end, style), rng.random(s) >= 0.05),
+        "customer_id": take_or_null(cust_ids, owner),
+        "started_at": tx.to_arrow(tx.timestamp(start)),
+        "ended_at": tx.to_arrow(tx.timestamp(end), rng.random(s) >= 0.05),
         "device_type": choice_text(vb.DEVICES, pick(rng, s, vb.DEVICE_P)),
         "page_views": tx.to_arrow(tx.digits(pv), rng.random(s) >= 0.03),
         "traffic_source": choice_text(vb.TRAFFIC, pick(rng, s, vb.TRAFFIC_P)),
     }
-    t = table(cols, "sessions")
-    t = null_rows(t, d["missing_required"], ["session_id", "started_at", "session_id"])
+    pt = tx.Patcher(cols)
+    styled(pt, "started_at", start, d)
+    null_rows(pt, d["missing_required"], ["session_id", "started_at", "session_id"])
     r = d["bad_page_views"]
-    t = set_col(t, "page_views", tx.replace_rows(t.column("page_views").combine_chunks(), r,
-                                                 cycle_words(["n/a", "-3", "many"], r.size)))
+    pt.set("page_views", r, cycle_words(["n/a", "-3", "many"], r.size))
     r = d["bad_ended_at"]
-    t = set_col(t, "ended_at", tx.replace_rows(t.column("ended_at").combine_chunks(), r,
-                                               cycle_words(BAD_TIMESTAMPS, r.size)))
-    t = common_dirt(g, rng, st, "sessions", t, d, "session_id", "started_at",
-                    unknown=("customer_id", "C", g.customers + 1, g.w_cust))
+    pt.set("ended_at", r, cycle_words(BAD_TIMESTAMPS, r.size))
+    common_dirt(g, rng, st, "sessions", pt, d, "session_id", "started_at")
+    t = table(pt.apply(), "sessions")
     r = d["dup_tie"]
-    c = t.take(pa.array(r))
-    c = set_col(c, "page_views", tx.to_arrow(tx.digits(pv[r] + 1)))
+    c = set_col(t.take(pa.array(r)), "page_views", tx.to_arrow(tx.digits(pv[r] + 1)))
     copies = {"dup_exact": t.take(pa.array(d["dup_exact"])), "dup_tie": c}
-    t = append_copies(st, "sessions", t, copies)
-    return t.take(pa.array(rng.permutation(t.num_rows)))
+    return append_copies(st, "sessions", t, copies)
 
 
 # ---------------------------------------------------------------- carts
@@ -548,43 +522,43 @@ def carts_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, cust_ids: 
     cnt = rng.poisson(2.7, n).astype(np.int64)
     n_anon = int(rng.poisson(0.3 * n))
     owner = np.concatenate([np.repeat(np.arange(n), cnt), np.full(n_anon, -1)])
+    owner = owner[rng.permutation(owner.size)]
     k = owner.size
     own = np.maximum(owner, 0)
     ocount = np.where(owner >= 0, orders.count[own], 0)
     linked = (ocount > 0) & (rng.random(k) < 0.72)
     oidx = orders.first[own] + (rng.random(k) * np.maximum(ocount, 1)).astype(np.int64)
-    oidx = np.where(linked, oidx, 0)
+    oidx = np.where(linked, oidx, -1)
     recent = rng.random(k) < 0.35
     lo = np.where(owner >= 0, reg[own], g.as_of - SPAN)
     created = np.where(recent, g.as_of - 2 - rng.integers(0, 30 * DAY, k),
                        lo + ((g.as_of - 2 - lo) * rng.random(k)).astype(np.int64))
-    created = np.where(linked, orders.at[oidx] - rng.integers(60, 2 * DAY, k), created)
-    upd = np.where(linked, orders.at[oidx], np.minimum(created + rng.integers(0, 7200, k),
-                                                       g.as_of - 2))
+    o_at = orders.at[np.maximum(oidx, 0)] if orders.at.size else np.zeros(k, np.int64)
+    created = np.where(linked, o_at - rng.integers(60, 2 * DAY, k), created)
+    upd = np.where(linked, o_at, np.minimum(created + rng.integers(0, 7200, k), g.as_of - 2))
     knum = st.next_cart + np.arange(k, dtype=np.int64)
     st.next_cart += k
     value = np.rint(rng.lognormal(4.4, 0.8, k) * 100).astype(np.int64)
     d = allocate(rng, k, CART_DIRT, g.dirt_rate)
-    style = ts_style(k, d)
     items = 1 + rng.poisson(1.5, k)
     cols = {
         "cart_id": ids("K", knum, g.w_cart),
-        "customer_id": tx.null_where(cust_ids.take(pa.array(own)), owner < 0),
-        "created_at": tx.to_arrow(tx.timestamp(created, style)),
+        "customer_id": take_or_null(cust_ids, owner),
+        "created_at": tx.to_arrow(tx.timestamp(created)),
         "updated_at": tx.to_arrow(tx.timestamp(upd), rng.random(k) >= 0.1),
-        "completed_order_id": tx.null_where(orders.ids.take(pa.array(oidx)), ~linked),
+        "completed_order_id": take_or_null(orders.ids, oidx),
         "cart_value": tx.to_arrow(tx.money(value)),
         "currency": choice_text(["USD", None, "EUR"], pick(rng, k, [0.5, 0.45, 0.05])),
         "item_count": tx.to_arrow(tx.digits(items)),
     }
-    t = table(cols, "carts")
-    t = null_rows(t, d["missing_required"], ["cart_id", "created_at"])
+    pt = tx.Patcher(cols)
+    styled(pt, "created_at", created, d)
+    null_rows(pt, d["missing_required"], ["cart_id", "created_at"])
     r = d["bad_value"]
-    t = set_col(t, "cart_value", tx.replace_rows(t.column("cart_value").combine_chunks(), r,
-                                                 cycle_words(["abc", "-12.00"], r.size)))
-    t = common_dirt(g, rng, st, "carts", t, d, "cart_id", "created_at",
-                    fk_cols=("customer_id", "completed_order_id"),
-                    unknown=("customer_id", "C", g.customers + 1, g.w_cust))
+    pt.set("cart_value", r, cycle_words(["abc", "-12.00"], r.size))
+    common_dirt(g, rng, st, "carts", pt, d, "cart_id", "created_at",
+                fk_cols=("customer_id", "completed_order_id"))
+    t = table(pt.apply(), "carts")
     r = d["dup_reexport"]
     c = t.take(pa.array(r))
     c = set_col(c, "updated_at", tx.to_arrow(tx.timestamp(
@@ -592,8 +566,7 @@ def carts_chunk(g: GenConfig, rng: np.random.Generator, st: GenState, cust_ids: 
     c = set_col(c, "cart_value", tx.to_arrow(tx.money(value[r] + 500)))
     c = set_col(c, "item_count", tx.to_arrow(tx.digits(items[r] + 1)))
     copies = {"dup_reexport": c, "dup_exact": t.take(pa.array(d["dup_exact"]))}
-    t = append_copies(st, "carts", t, copies)
-    return t.take(pa.array(rng.permutation(t.num_rows)))
+    return append_copies(st, "carts", t, copies)
 
 
 # ---------------------------------------------------------------- products

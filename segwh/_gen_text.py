@@ -52,21 +52,43 @@ def vocab(words: Sequence[str], idx: np.ndarray) -> Piece:
     return Piece(table[idx], tmask[idx])
 
 
+_LUT2 = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+_LUT4 = np.array([[48 + i // 1000, 48 + i // 100 % 10, 48 + i // 10 % 10, 48 + i % 10]
+                  for i in range(10_000)], dtype=np.uint8)
+_POW10 = np.array([10**j for j in range(1, 19)], dtype=np.int64)
+
+
+def _put(mat: np.ndarray, start: int, width: int, values: np.ndarray) -> None:
+    """Write ``values`` as ``width`` zero-padded digits into ``mat[:, start:start+width]``
+    (four digits per division, in 32 bits when the values allow)."""
+    rest = np.asarray(values)
+    if width == 2 and rest.size and int(rest.max()) < 100 and int(rest.min()) >= 0:
+        mat[:, start:start + 2] = _LUT2[rest]
+        return
+    if width <= 9:
+        rest = rest.astype(np.uint32)
+    j = start + width
+    while j - start >= 4:
+        rest, four = np.divmod(rest, rest.dtype.type(10_000))
+        mat[:, j - 4:j] = _LUT4[four]
+        j -= 4
+    while j > start:
+        rest, one = np.divmod(rest, rest.dtype.type(10))
+        mat[:, j - 1] = one.astype(np.uint8) + 48
+        j -= 1
+
+
 def digits(values: np.ndarray, pad: int = 1) -> Piece:
     """Decimal digits of non-negative integers, left-padded with zeros to ``pad``."""
     v = np.asarray(values, dtype=np.int64)
     n = v.size
     vmax = int(v.max()) if n else 0
     width = max(pad, len(str(vmax)))
-    ndig = np.ones(n, dtype=np.int64)
-    for j in range(1, width):
-        ndig += v >= 10**j
-    lens = np.maximum(ndig, pad)
     mat = np.empty((n, width), dtype=np.uint8)
-    rest = v.copy()
-    for j in range(width - 1, -1, -1):
-        mat[:, j] = (rest % 10 + 48).astype(np.uint8)
-        rest //= 10
+    _put(mat, 0, width, v)
+    if width == pad:
+        return Piece(mat, np.ones((n, width), dtype=bool))
+    lens = np.maximum(np.searchsorted(_POW10, v, side="right") + 1, pad)
     mask = np.arange(width)[None, :] >= (width - lens)[:, None]
     return Piece(mat, mask)
 
@@ -114,6 +136,8 @@ def where(cond: np.ndarray, a: Piece, b: Piece) -> Piece:
 def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Proleptic Gregorian (year, month, day) from days since 1970-01-01 (H. Hinnant)."""
     z = np.asarray(days, dtype=np.int64) + 719_468
+    if z.size and int(z.min()) >= 0 and int(z.max()) < 2**31:
+        z = z.astype(np.int32)  # faster arithmetic; dates 0000-03-01 .. far future
     era = z // 146_097
     doe = z - era * 146_097
     yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
@@ -123,13 +147,6 @@ def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = np.where(mp < 10, mp + 3, mp - 9)
     y = yoe + era * 400 + (m <= 2)
     return y, m, d
-
-
-def _fill(mat: np.ndarray, start: int, width: int, values: np.ndarray) -> None:
-    rest = np.asarray(values, dtype=np.int64).copy()
-    for j in range(start + width - 1, start - 1, -1):
-        mat[:, j] = (rest % 10 + 48).astype(np.uint8)
-        rest //= 10
 
 
 # timestamp styles
@@ -144,22 +161,24 @@ def timestamp(secs: np.ndarray, style: np.ndarray | None = None) -> Piece:
     s = np.asarray(secs, dtype=np.int64)
     n = s.size
     st = np.zeros(n, dtype=np.int64) if style is None else np.asarray(style, dtype=np.int64)
-    local = s + _TS_SHIFT[st]
-    days = local // SECONDS_PER_DAY
-    sod = local - days * SECONDS_PER_DAY
+    local = s + _TS_SHIFT[st] if style is not None else s
+    days, sod = np.divmod(local, SECONDS_PER_DAY)
+    sod = sod.astype(np.int32)
     y, m, d = civil(days)
     mat = np.empty((n, 19), dtype=np.uint8)
-    _fill(mat, 0, 4, y)
-    _fill(mat, 5, 2, m)
-    _fill(mat, 8, 2, d)
-    _fill(mat, 11, 2, sod // 3600)
-    _fill(mat, 14, 2, sod // 60 % 60)
-    _fill(mat, 17, 2, sod % 60)
+    _put(mat, 0, 4, y)
+    _put(mat, 5, 2, m)
+    _put(mat, 8, 2, d)
+    _put(mat, 11, 2, sod // 3600)
+    _put(mat, 14, 2, sod // 60 % 60)
+    _put(mat, 17, 2, sod % 60)
     mat[:, 4] = mat[:, 7] = ord("-")
     mat[:, 13] = mat[:, 16] = ord(":")
     with_t = (st != TS_PLAIN) & (st != TS_DATE)
     mat[:, 10] = np.where(with_t, ord("T"), ord(" "))
     mask = np.ones((n, 19), dtype=bool)
+    if style is None:
+        return Piece(mat, mask)
     mask[st == TS_DATE, 10:] = False
     frac = masked(cat(const(".", n), digits((s * 7919) % 1000, pad=3)), st == TS_FRAC)
     return cat(Piece(mat, mask), frac, vocab(_TS_SUFFIX, st))
@@ -227,3 +246,43 @@ def spaced(arr: pa.Array, idx: np.ndarray, left: str = " ", right: str = " ") ->
     sub = arr.take(pa.array(idx))
     padded = pc.binary_join_element_wise(pa.scalar(left), sub, pa.scalar(right), "")
     return replace_rows(arr, idx, padded)
+
+
+class Patcher:
+    """Collects row replacements per column and applies them in one pass per column."""
+
+    def __init__(self, cols: dict[str, pa.Array]) -> None:
+        self.cols = cols
+        self.patches: dict[str, list[tuple[np.ndarray, pa.Array]]] = {}
+
+    def set(self, col: str, rows: np.ndarray, values: pa.Array | str | None) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        if values is None:
+            values = pa.nulls(rows.size, pa.string())
+        elif isinstance(values, str):
+            values = pa.repeat(pa.scalar(values, pa.string()), rows.size)
+        self.patches.setdefault(col, []).append((rows, values))
+
+    def spaced(self, col: str, rows: np.ndarray, left: str = " ", right: str = " ") -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size:
+            sub = self.cols[col].take(pa.array(rows))
+            self.set(col, rows, pc.binary_join_element_wise(left, sub, right, ""))
+
+    def apply(self) -> dict[str, pa.Array]:
+        out = dict(self.cols)
+        for col, lst in self.patches.items():
+            idx = np.concatenate([r for r, _ in lst])
+            vals = pa.concat_arrays([v.cast(pa.string()) for _, v in lst])
+            order = np.argsort(idx, kind="stable")
+            s_idx = idx[order]
+            last = np.ones(s_idx.size, dtype=bool)
+            last[:-1] = s_idx[1:] != s_idx[:-1]  # a later patch of the same row wins
+            sel = order[last]
+            mask = np.zeros(len(out[col]), dtype=bool)
+            mask[idx[sel]] = True
+            out[col] = pc.replace_with_mask(out[col], pa.array(mask), vals.take(pa.array(sel)))
+        self.patches = {}
+        return out

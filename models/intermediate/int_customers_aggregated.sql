@@ -83,8 +83,10 @@ final as (
         -- division would go through a double on some engines and round 0.575 down)
         cast(
             floor(
-                (2 * cast(order_metrics.lifetime_value * 100 as {{ dbt.type_bigint() }})
-                    + order_metrics.order_count)
+                (
+                    2 * cast(order_metrics.lifetime_value * 100 as {{ dbt.type_bigint() }})
+                    + order_metrics.order_count
+                )
                 / (2.0 * order_metrics.order_count)
             ) / 100
             as decimal(18, 2)

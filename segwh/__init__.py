@@ -1,0 +1,1 @@
+"""Customer-segmentation warehouse helpers: the raw-data generator (``segwh.generate``)."""
