@@ -71,7 +71,8 @@ final as (
             else '65_plus'
         end as age_band,
         coalesce(population.gender, 'unknown') as gender,
-        coalesce(population.education, 'unknown') as education,
+        -- a possessive is dropped so that bachelor's and bachelor chart together
+        coalesce(replace(population.education, chr(39) || 's', ''), 'unknown') as education,
         coalesce(population.occupation, 'unknown') as occupation,
         coalesce(population.marital_status, 'unknown') as marital_status,
         population.children_count,
