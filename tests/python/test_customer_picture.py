@@ -72,7 +72,8 @@ RFM_GRID = {
 
 @pytest.fixture(scope="module")
 def picture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse built on a freshly generated dataset (models only, no tests)."""
+    """A warehouse built on a freshly generated dataset: the new marts, their parents and
+    their data tests (the unit tests do not depend on the data and run in `make dbt-build`)."""
     tmp_dir = tmp_path_factory.mktemp("picture")
     raw_dir = tmp_dir / "raw"
     generated = subprocess.run(
@@ -99,10 +100,17 @@ def picture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     duckdb_path = tmp_dir / "warehouse.duckdb"
     run_dbt(
         [
-            "run",
+            "build",
             "--select",
-            "+customer_profile+",
+            "+customer_profile",
             "+customer_category_affinity",
+            "channel_performance",
+            "demographic_summary",
+            "rfm_summary",
+            "--exclude-resource-type",
+            "unit_test",
+            "--indirect-selection",
+            "cautious",
         ],
         duckdb_path,
         tmp_dir,
