@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: help venv build test lint dbt-build pytest sample clean spark-build
+.PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,13 @@ sample: venv ## Regenerate the bundled sample seeds with the generator
 spark-build: venv ## dbt build on Spark (local pyspark) on the bundled sample
 	@mkdir -p build
 	$(BIN)/dbt build --target spark
+
+refresh: venv ## Write-audit-publish onto $DUCKDB_PATH (args: REFRESH_ARGS='--vars ...')
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/python -m segwh.refresh run $(REFRESH_ARGS)
+
+rollback: venv ## Publish the previous kept version again (args: REFRESH_ARGS='--to VERSION')
+	$(BIN)/python -m segwh.refresh rollback $(REFRESH_ARGS)
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs

@@ -2,16 +2,7 @@
 -- pair of segments, how many customers are in both, and that count as a share of the
 -- first segment's members. The diagonal is the segment's size. Compile with
 -- `dbt compile --select segment_overlap` and run the SQL in target/compiled/.
-{%- set segments = [
-    ('vip', 'is_vip'),
-    ('hesitant', 'is_hesitant'),
-    ('registered_no_order', 'is_registered_no_order'),
-    ('geographic', 'is_geographic'),
-    ('loyal', 'is_loyal'),
-    ('one_time_buyers', 'is_one_time_buyer'),
-    ('coupon_lovers', 'is_coupon_lover'),
-    ('cart_abandoners', 'is_cart_abandoner'),
-] %}
+{%- set segments = segment_flags() %}
 
 with
 

@@ -1,15 +1,6 @@
 -- Per segment: members, share of customers, revenue (lifetime value of the members) and
 -- share of revenue. Shares are null when the population (or its revenue) is empty.
-{%- set segments = [
-    ('vip', 'is_vip'),
-    ('hesitant', 'is_hesitant'),
-    ('registered_no_order', 'is_registered_no_order'),
-    ('geographic', 'is_geographic'),
-    ('loyal', 'is_loyal'),
-    ('one_time_buyers', 'is_one_time_buyer'),
-    ('coupon_lovers', 'is_coupon_lover'),
-    ('cart_abandoners', 'is_cart_abandoner'),
-] %}
+{%- set segments = segment_flags() %}
 
 with
 

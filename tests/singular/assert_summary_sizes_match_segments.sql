@@ -1,12 +1,10 @@
--- segment_segment_summary.member_count equals the row count of each segment table, and the
+-- segment_summary.member_count equals the row count of each segment table, and the
 -- summary has one row per segment table. Rows returned are failures.
-{%- set segments = ['vip', 'hesitant', 'registered_no_order', 'geographic', 'loyal',
-    'one_time_buyers', 'coupon_lovers', 'cart_abandoners'] %}
 
 with
 
 table_sizes as (
-    {%- for segment_name in segments %}
+    {%- for segment_name, flag in segment_flags() %}
     select
         '{{ segment_name }}' as segment,
         count(*) as table_rows

@@ -1,0 +1,704 @@
+"""Scheduled refresh of the warehouse: write, audit, publish.
+
+    python -m segwh.refresh run      [--vars YAML] [--wait-seconds N] [--keep N] [--max-change F]
+                                     [--freshness warn|fail|skip]
+    python -m segwh.refresh rollback [--to VERSION]
+    python -m segwh.refresh status
+
+`run` (the default) builds the whole dbt project into a new file beside the published one
+(a copy of it, so that the segment history carries on), runs every dbt test, checks source
+freshness (raw_path / raw_schema modes), validates every published mart with the Great
+Expectations suites in gx/expectations/, and only when everything passes renames the new
+file onto the published path (atomic). The file it replaces is kept under versions/ (the
+last --keep). BI opens the published path read-only and never sees a half-built
+warehouse; a reader that has the old file open keeps reading it until it reconnects.
+
+Exit codes (for schedulers):
+    0  published (run) / rolled back (rollback) / status printed
+    1  unexpected error (or interrupted by SIGTERM/SIGINT); nothing published
+    2  bad usage
+    3  another refresh holds the lock (after --wait-seconds); nothing done
+    4  dbt build failed (a model, a hook or a dbt test); nothing published
+    5  a Great Expectations expectation failed; nothing published
+    6  only the row-count change band versus the previous publish failed; nothing published
+    7  rollback: no kept version to roll back to
+    8  --freshness fail and a source is past its error_after; nothing published
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+
+from segwh import _refresh_files as files
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+EXIT_DBT_FAILED = 4
+EXIT_EXPECTATION_FAILED = 5
+EXIT_CHANGE_BAND = 6
+EXIT_NO_VERSION = 7
+EXIT_STALE_SOURCES = 8
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_SUITES = PROJECT_DIR / "gx" / "expectations"
+PAUSE_ENV = "SEGWH_REFRESH_PAUSE_AT"  # test hook: "<stage>[,<stage>]" sleeps at a stage
+STAGES = ("locked", "copied", "built", "validate", "validated", "publish", "published")
+KEEP_RUNS = 20
+
+
+class RefreshFailed(Exception):
+    """A check failed: nothing is published. Carries the exit code and a one-line reason."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_version_id(moment: datetime) -> str:
+    """Sortable id: UTC time to the millisecond, e.g. 20250701T031502123Z."""
+    return moment.strftime("%Y%m%dT%H%M%S") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def default_published_path() -> Path:
+    return Path(os.environ.get("DUCKDB_PATH") or PROJECT_DIR / "build" / "warehouse.duckdb")
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    published: Path
+    vars_yaml: str | None
+    keep: int
+    max_change: float
+    wait_seconds: float
+    suites_dir: Path
+    project_dir: Path
+    dbt: Path
+    freshness: str = "warn"
+    started: datetime = field(default_factory=_now)
+    summary: dict[str, Any] = field(default_factory=dict)
+    log: TextIO | None = None
+    build: Path | None = None
+    dbt_process: subprocess.Popen[str] | None = None
+
+    @property
+    def run_id(self) -> str:
+        return new_version_id(self.started)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.published.parent / "refresh-runs" / f"{self.run_id}-{os.getpid()}"
+
+    def say(self, message: str) -> None:
+        line = f"{_now().strftime('%Y-%m-%dT%H:%M:%S')}Z [refresh {os.getpid()}] {message}"
+        print(line, flush=True)
+        if self.log is not None:
+            self.log.write(line + "\n")
+            self.log.flush()
+
+    def stage(self, name: str) -> None:
+        self.summary.setdefault("stages", []).append(
+            {"stage": name, "at": _now().isoformat(), "elapsed_s": self.elapsed()}
+        )
+        pauses = [s.strip() for s in os.environ.get(PAUSE_ENV, "").split(",") if s.strip()]
+        if name in pauses:
+            self.say(f"paused at stage {name} ({PAUSE_ENV})")
+            while True:
+                time.sleep(1)
+
+    def elapsed(self) -> float:
+        return round((_now() - self.started).total_seconds(), 3)
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: get SIGKILL when the refresh dies, so no orphan keeps writing."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _dbt_env(run: Run) -> dict[str, str]:
+    """The environment of a dbt child: the build file, its own spill directory."""
+    assert run.build is not None
+    spill = run.run_dir / "duckdb_tmp"
+    spill.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "DUCKDB_PATH": str(run.build),
+            "DUCKDB_TEMP_DIR": str(spill),
+            "DBT_USE_COLORS": "false",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    env.setdefault("DBT_PROFILES_DIR", str(run.project_dir))
+    env.pop(PAUSE_ENV, None)
+    return env
+
+
+def run_dbt_build(run: Run) -> dict[str, Any]:
+    target, logs = run.run_dir / "target", run.run_dir / "logs"
+    env = _dbt_env(run)
+    command = [str(run.dbt), "build", "--target-path", str(target), "--log-path", str(logs)]
+    if run.vars_yaml:
+        command += ["--vars", run.vars_yaml]
+    run.say("dbt build started: " + " ".join(command[1:]))
+    started = time.monotonic()
+    output_tail: list[str] = []
+    process = subprocess.Popen(
+        command,
+        cwd=run.project_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+    run.dbt_process = process
+    assert process.stdout is not None
+    for line in process.stdout:
+        if run.log is not None:
+            run.log.write("  dbt| " + line)
+            run.log.flush()
+        output_tail = (output_tail + [line.rstrip()])[-60:]
+    code = process.wait()
+    run.dbt_process = None
+    seconds = round(time.monotonic() - started, 3)
+    results = _read_run_results(target / "run_results.json")
+    summary = {"exit_code": code, "seconds": seconds, **results}
+    run.summary["dbt"] = summary
+    if code != 0:
+        raise RefreshFailed(
+            EXIT_DBT_FAILED, "dbt build failed: " + _dbt_reason(results, output_tail)
+        )
+    run.say(f"dbt build passed in {seconds:.1f} s ({len(results['tests'])} tests)")
+    return summary
+
+
+def raw_mode(vars_yaml: str | None) -> str:
+    """'raw_path', 'raw_schema' or 'sample', from the --vars given to the refresh."""
+    import yaml
+
+    values = yaml.safe_load(vars_yaml) if vars_yaml else None
+    values = values if isinstance(values, dict) else {}
+    for mode in ("raw_path", "raw_schema"):
+        if values.get(mode) is not None:
+            return mode
+    return "sample"
+
+
+def check_source_freshness(run: Run) -> dict[str, Any]:
+    """`dbt source freshness` on the build file (raw_path / raw_schema modes only).
+
+    Stale sources are recorded; with --freshness fail a source past its error_after stops
+    the refresh (exit 8), with warn they are only reported.
+    """
+    mode = raw_mode(run.vars_yaml)
+    if run.freshness == "skip" or mode == "sample":
+        why = "--freshness skip" if run.freshness == "skip" else "sample mode (seeds)"
+        run.say(f"source freshness not checked: {why}")
+        return {"checked": False, "reason": why}
+    target, logs = run.run_dir / "freshness-target", run.run_dir / "freshness-logs"
+    command = [str(run.dbt), "source", "freshness", "--target-path", str(target),
+               "--log-path", str(logs), "--output", str(target / "sources.json")]
+    if run.vars_yaml:
+        command += ["--vars", run.vars_yaml]
+    result = subprocess.run(command, cwd=run.project_dir, env=_dbt_env(run),
+                            capture_output=True, text=True, check=False)
+    if run.log is not None:
+        for line in (result.stdout + result.stderr).splitlines():
+            run.log.write("  dbt| " + line + "\n")
+    sources_json = target / "sources.json"
+    if not sources_json.exists():
+        lines = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
+        raise RefreshFailed(EXIT_DBT_FAILED, "dbt source freshness failed: " + lines[-1])
+    statuses = {
+        item["unique_id"].split(".")[-1]: {
+            "status": item["status"], "max_loaded_at": item.get("max_loaded_at"),
+            "age_seconds": item.get("max_loaded_at_time_ago_in_s"),
+        }
+        for item in json.loads(sources_json.read_text(encoding="utf-8"))["results"]
+    }
+    summary = {"checked": True, "mode": run.freshness, "sources": statuses}
+    run.summary["freshness"] = summary
+    stale = sorted(name for name, item in statuses.items() if item["status"] != "pass")
+    run.say("source freshness: " + (", ".join(
+        f"{name} {statuses[name]['status']}" for name in stale) or "all fresh"))
+    errors = [name for name in stale if statuses[name]["status"] != "warn"]
+    if errors and run.freshness == "fail":
+        raise RefreshFailed(EXIT_STALE_SOURCES, "stale sources (freshness error): "
+                            + ", ".join(errors))
+    return summary
+
+
+def _read_run_results(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"models": [], "tests": [], "other": []}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    models, tests, other = [], [], []
+    for result in data.get("results", []):
+        unique_id = result.get("unique_id", "")
+        kind = unique_id.split(".", 1)[0]
+        entry = {
+            "name": unique_id.split(".")[-1] if kind != "model" else unique_id.split(".", 2)[-1],
+            "unique_id": unique_id,
+            "status": result.get("status"),
+            "seconds": round(result.get("execution_time") or 0.0, 3),
+        }
+        if result.get("status") not in ("success", "pass"):
+            entry["message"] = (result.get("message") or "").strip().splitlines()[:1]
+        if kind in ("test", "unit_test"):
+            entry["failures"] = result.get("failures")
+            tests.append(entry)
+        elif kind == "model":
+            models.append(entry)
+        else:
+            other.append(entry)
+    return {"models": models, "tests": tests, "other": other}
+
+
+def _dbt_reason(results: dict[str, Any], output_tail: list[str]) -> str:
+    for group, label in (("tests", "test"), ("models", "model"), ("other", "node")):
+        for entry in results[group]:
+            if entry["status"] in ("fail", "error"):
+                message = " ".join(entry.get("message") or [])
+                failures = entry.get("failures")
+                what = f"{failures} failing rows" if failures else message
+                return f"{label} {entry['name']} {entry['status']}" + (f": {what}" if what else "")
+    errors = [
+        line.split("  ", 1)[-1].strip()
+        for line in output_tail
+        if line.strip() and ("Error" in line or "error" in line)
+    ]
+    # the line after "Database Error"/"Compilation Error" usually holds the message
+    for index, line in enumerate(output_tail):
+        if "Error" in line and index + 1 < len(output_tail) and output_tail[index + 1].strip():
+            return (line.strip().split(" ", 1)[-1] + ": " + output_tail[index + 1].strip())[:400]
+    return errors[-1][:400] if errors else "see the run log"
+
+
+def published_version(database: Path) -> str | None:
+    """The version id recorded in a warehouse file by the refresh that published it."""
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database), read_only=True) as con:
+        return _version_in(con)
+
+
+def _version_in(con: duckdb.DuckDBPyConnection) -> str | None:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'refresh' and table_name = 'publishes'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    return con.execute("select max(version) from refresh.publishes").fetchone()[0]
+
+
+def record_publish(run: Run, version: str, row_counts: dict[str, int]) -> None:
+    """Writes the version row into the build file, then checkpoints it for the rename."""
+    assert run.build is not None
+    with duckdb.connect(str(run.build)) as con:
+        con.execute("create schema if not exists refresh")
+        con.execute(
+            "create table if not exists refresh.publishes ("
+            " version varchar, published_at timestamp, as_of timestamp,"
+            " run_id varchar, vars varchar, row_counts varchar)"
+        )
+        as_of = con.execute("select max(as_of) from marts.segment_summary").fetchone()[0]
+        con.execute(
+            "insert into refresh.publishes values (?, ?, ?, ?, ?, ?)",
+            [
+                version,
+                _now().replace(tzinfo=None),
+                as_of,
+                f"{run.run_id}-{os.getpid()}",
+                run.vars_yaml or "",
+                json.dumps(row_counts, sort_keys=True),
+            ],
+        )
+        con.execute("checkpoint")
+
+
+def classify_failures(failed: list[Any], max_change: float) -> tuple[int, str] | None:
+    """(exit code, one-line reason) for failed expectations; None when nothing failed.
+
+    Any failure other than the change band gives 5 and names the first one; only
+    change-band failures give 6.
+    """
+    from segwh._refresh_checks import CHANGE_BAND_CHECK
+
+    if not failed:
+        return None
+    hard = [outcome for outcome in failed if outcome.check != CHANGE_BAND_CHECK]
+    first = (hard or failed)[0]
+    more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+    if hard:
+        return EXIT_EXPECTATION_FAILED, f"expectation failed: {first.describe()}{more}"
+    return (
+        EXIT_CHANGE_BAND,
+        f"change band ±{max_change:.0%} exceeded: {first.describe()}{more}",
+    )
+
+
+def execute_run(run: Run) -> int:
+    from segwh import _refresh_checks as checks
+
+    lock = files.RefreshLock(Path(f"{run.published}.lock"))
+    run.summary.update(
+        {
+            "run_id": f"{run.run_id}-{os.getpid()}",
+            "published_path": str(run.published),
+            "started_at": run.started.isoformat(),
+            "vars": run.vars_yaml,
+            "max_change": run.max_change,
+            "keep": run.keep,
+            "status": "running",
+        }
+    )
+    suites = checks.load_suites(run.suites_dir)
+    relations = [suite["name"] for suite in suites]
+    lock.acquire(run.wait_seconds)
+    try:
+        run.run_dir.mkdir(parents=True, exist_ok=True)
+        run.log = open(run.run_dir / "refresh.log", "a", encoding="utf-8")  # noqa: SIM115
+        run.say(f"lock acquired: {lock.path}")
+        removed = files.remove_stale_builds(run.published.parent, os.getpid())
+        for name in removed:
+            run.say(f"removed a dead refresh's build file {name}")
+        run.summary["cleaned_up"] = removed
+        _prune_runs(run.published.parent / "refresh-runs")
+        run.stage("locked")
+
+        run.build = files.build_path_for(run.published, os.getpid(), run.run_id)
+        previous_version: str | None = None
+        previous_counts: dict[str, int] = {}
+        if run.published.exists():
+            files.copy_durably(run.published, run.build)
+            with duckdb.connect(str(run.build), read_only=True) as con:
+                previous_version = _version_in(con)
+                previous_counts = checks.relation_row_counts(con, relations)
+            run.say(f"build file {run.build.name} copied from {run.published.name}")
+        else:
+            run.say(f"no published warehouse yet: building {run.build.name} from scratch")
+        run.summary["previous_version"] = previous_version
+        run.summary["previous_row_counts"] = previous_counts
+        run.stage("copied")
+
+        run_dbt_build(run)
+        run.stage("built")
+        check_source_freshness(run)
+
+        run.say(f"validating {len(suites)} expectation suites")
+        outcomes = checks.validate(
+            run.build,
+            suites,
+            previous_counts,
+            run.max_change,
+            on_relation=lambda relation: (
+                run.stage("validate") if relation == relations[len(relations) // 2] else None
+            ),
+        )
+        run.summary["expectations"] = checks.outcomes_as_json(outcomes)
+        failed = [outcome for outcome in outcomes if not outcome.success]
+        run.say(f"expectations: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
+        verdict = classify_failures(failed, run.max_change)
+        if verdict is not None:
+            raise RefreshFailed(*verdict)
+        run.stage("validated")
+
+        with duckdb.connect(str(run.build), read_only=True) as con:
+            row_counts = checks.relation_row_counts(con, relations)
+        run.summary["row_counts"] = row_counts
+        version = new_version_id(_now())
+        if previous_version and version <= previous_version:  # a clock that went back
+            last = datetime.strptime(previous_version, "%Y%m%dT%H%M%S%fZ")
+            version = new_version_id(last + timedelta(milliseconds=1))
+        record_publish(run, version, row_counts)
+        kept = None
+        if run.published.exists():
+            kept_as = previous_version or "0" * 8 + "T" + "0" * 9 + "Z"
+            kept = files.keep_version(run.published, kept_as)
+        run.stage("publish")
+        files.publish(run.build, run.published)
+        run.build = None
+        run.summary["version"] = version
+        run.say(f"published version {version} at {run.published}")
+        run.stage("published")
+        pruned = files.prune_versions(run.published, run.keep)
+        run.summary["kept_previous_as"] = str(kept) if kept else None
+        run.summary["pruned_versions"] = pruned
+        run.summary["status"] = "published"
+        return EXIT_OK
+    finally:
+        process = run.dbt_process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if run.build is not None:
+            for leftover in (run.build, Path(f"{run.build}.wal")):
+                leftover.unlink(missing_ok=True)
+        lock.release()
+
+
+def _prune_runs(runs_dir: Path) -> None:
+    if not runs_dir.exists():
+        return
+    runs = sorted(path for path in runs_dir.iterdir() if path.is_dir())
+    for old in runs[: max(len(runs) - KEEP_RUNS, 0)]:
+        for path in sorted(old.rglob("*"), reverse=True):
+            path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
+        old.rmdir()
+
+
+def write_summary(run: Run, code: int, reason: str | None) -> Path | None:
+    run.summary.update(
+        {
+            "exit_code": code,
+            "reason": reason,
+            "finished_at": _now().isoformat(),
+            "seconds": run.elapsed(),
+        }
+    )
+    if code != EXIT_OK:
+        run.summary["status"] = "failed" if code != EXIT_LOCKED else "locked"
+    text = json.dumps(run.summary, indent=2, default=str) + "\n"
+    directory = run.run_dir if run.run_dir.exists() else None
+    path = None
+    if directory is not None:
+        path = directory / "summary.json"
+        path.write_text(text, encoding="utf-8")
+    last = run.published.parent / "refresh-last.json"
+    last.parent.mkdir(parents=True, exist_ok=True)
+    tmp = last.with_name(f".refresh-last-{os.getpid()}.json")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, last)
+    return path
+
+
+def command_run(args: argparse.Namespace) -> int:
+    run = Run(
+        published=args.published.resolve(),
+        vars_yaml=args.vars,
+        keep=args.keep,
+        max_change=args.max_change,
+        freshness=args.freshness,
+        wait_seconds=args.wait_seconds,
+        suites_dir=args.expectations.resolve(),
+        project_dir=args.project_dir.resolve(),
+        dbt=args.dbt,
+    )
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(f"interrupted by signal {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    reason: str | None = None
+    try:
+        code = execute_run(run)
+    except files.LockBusy as error:
+        code, reason = EXIT_LOCKED, str(error)
+    except RefreshFailed as error:
+        code, reason = error.code, error.reason
+    except Interrupted as error:
+        code, reason = EXIT_ERROR, f"{error}; nothing published"
+    except Exception as error:  # noqa: BLE001 - a scheduler needs one line and an exit code
+        code, reason = EXIT_ERROR, f"unexpected error: {type(error).__name__}: {error}"
+    summary_path = write_summary(run, code, reason)
+    if run.log is not None:
+        if reason:
+            run.say(f"FAILED (exit {code}): {reason}")
+        run.say(f"summary: {summary_path}")
+        run.log.close()
+    if reason:
+        print(f"refresh failed (exit {code}): {reason}", file=sys.stderr, flush=True)
+    return code
+
+
+# --- rollback and status ------------------------------------------------------------------
+
+
+def command_rollback(args: argparse.Namespace) -> int:
+    published = args.published.resolve()
+    lock = files.RefreshLock(Path(f"{published}.lock"))
+    try:
+        lock.acquire(args.wait_seconds)
+    except files.LockBusy as error:
+        print(f"rollback failed (exit {EXIT_LOCKED}): {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        current = published_version(published)
+        versions = [v for v in files.list_versions(published) if v != current]
+        if args.to:
+            if args.to not in versions:
+                print(
+                    f"rollback failed (exit {EXIT_NO_VERSION}): no kept version {args.to} "
+                    f"(kept: {', '.join(versions) or 'none'})",
+                    file=sys.stderr,
+                )
+                return EXIT_NO_VERSION
+            target = args.to
+        else:
+            older = [v for v in versions if current is None or v < current]
+            if not older:
+                print(
+                    f"rollback failed (exit {EXIT_NO_VERSION}): no kept version older than "
+                    f"{current or 'the published file'}",
+                    file=sys.stderr,
+                )
+                return EXIT_NO_VERSION
+            target = older[-1]
+        stamp = new_version_id(_now())
+        build = files.build_path_for(published, os.getpid(), stamp)
+        try:
+            files.copy_durably(files.version_file(published, target), build)
+            if current is not None:
+                files.keep_version(published, current)
+            files.publish(build, published)
+        finally:
+            build.unlink(missing_ok=True)
+        print(f"rolled back {published} from version {current} to {target}")
+        return EXIT_OK
+    finally:
+        lock.release()
+
+
+def command_status(args: argparse.Namespace) -> int:
+    published = args.published.resolve()
+    lock_path = Path(f"{published}.lock")
+    last = published.parent / "refresh-last.json"
+    status: dict[str, Any] = {
+        "published_path": str(published),
+        "exists": published.exists(),
+        "version": published_version(published) if published.exists() else None,
+        "kept_versions": files.list_versions(published),
+        "refresh_running": files.lock_is_held(lock_path),
+        "lock_holder_pid": files.read_lock_holder(lock_path),
+    }
+    if last.exists():
+        summary = json.loads(last.read_text(encoding="utf-8"))
+        status["last_run"] = {
+            key: summary.get(key)
+            for key in ("run_id", "status", "exit_code", "reason", "version", "finished_at")
+        }
+    print(json.dumps(status, indent=2))
+    return EXIT_OK
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segwh-refresh",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--published",
+        type=Path,
+        default=default_published_path(),
+        help="the published warehouse file BI reads (default: $DUCKDB_PATH or "
+        "build/warehouse.duckdb)",
+    )
+    common.add_argument(
+        "--wait-seconds",
+        type=float,
+        default=0.0,
+        help="wait up to this long for another refresh to finish (default 0: exit 3 at once)",
+    )
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser(
+        "run", parents=[common], help="build, test, validate and publish (the default)"
+    )
+    run.add_argument("--vars", help="dbt --vars (YAML), e.g. '{raw_path: /data/shop}'")
+    run.add_argument(
+        "--keep", type=int, default=5, help="previous published versions to keep (default 5)"
+    )
+    run.add_argument(
+        "--max-change",
+        type=float,
+        default=0.5,
+        help="allowed relative change of each mart's row count versus the previous publish "
+        "(default 0.5 = ±50%%)",
+    )
+    run.add_argument(
+        "--freshness",
+        choices=["warn", "fail", "skip"],
+        default="warn",
+        help="source freshness (raw_path/raw_schema modes): warn = report stale sources, "
+        "fail = a source past its error_after stops the refresh (exit 8), skip (default warn)",
+    )
+    run.add_argument(
+        "--expectations",
+        type=Path,
+        default=DEFAULT_SUITES,
+        help="directory of Great Expectations suites (default gx/expectations)",
+    )
+    run.add_argument(
+        "--project-dir", type=Path, default=PROJECT_DIR, help="the dbt project (default: repo)"
+    )
+    run.add_argument(
+        "--dbt",
+        type=Path,
+        default=Path(sys.executable).parent / "dbt",
+        help="the dbt executable (default: next to this Python)",
+    )
+    rollback = sub.add_parser(
+        "rollback", parents=[common], help="publish a kept version again (default: the previous)"
+    )
+    rollback.add_argument("--to", help="the version id to restore (see `status`)")
+    sub.add_parser("status", parents=[common], help="published version, kept versions, last run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("run", "rollback", "status", "-h", "--help"):
+        argv = ["run", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        if args.keep < 1 or not 0 <= args.max_change:
+            parser.error("--keep must be >= 1 and --max-change >= 0")
+        if not args.expectations.is_dir():
+            parser.error(f"--expectations {args.expectations} is not a directory")
+        return command_run(args)
+    if args.command == "rollback":
+        return command_rollback(args)
+    return command_status(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

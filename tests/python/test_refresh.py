@@ -1,0 +1,478 @@
+"""The refresh's guarantees, each shown by really doing it: real `python -m segwh.refresh`
+processes on the small-dirty fixture, real SIGKILLs, real concurrent DuckDB readers in
+other processes. Every file lives under pytest's tmp_path.
+
+One published baseline is built per session and copied into each test that needs a
+published warehouse, so that each test pays for at most one or two dbt builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import (
+    FIXTURE_AS_OF,
+    FIXTURE_RAW_DIR,
+    REPO_ROOT,
+    drop_csv_columns,
+    read_csv_file,
+    write_csv_file,
+)
+
+from segwh._refresh_checks import ExpectationOutcome
+from segwh._refresh_files import lock_is_held
+from segwh.refresh import (
+    EXIT_CHANGE_BAND,
+    EXIT_DBT_FAILED,
+    EXIT_EXPECTATION_FAILED,
+    EXIT_LOCKED,
+    EXIT_STALE_SOURCES,
+    classify_failures,
+)
+
+REFRESH_TIMEOUT = 900
+FIXTURE_VARS = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF}
+BI_SCHEMAS = ("segments", "marts")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def refresh_command(published: Path, *args: str, vars: dict | None = None) -> list[str]:
+    command = [sys.executable, "-m", "segwh.refresh", *args, "--published", str(published)]
+    if args and args[0] == "run":
+        command += ["--vars", json.dumps(FIXTURE_VARS if vars is None else vars)]
+    return command
+
+
+def refresh_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("SEGWH_REFRESH_PAUSE_AT", None)
+    env.pop("DUCKDB_PATH", None)
+    env.update({"DBT_PROFILES_DIR": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT), **extra})
+    return env
+
+
+def run_refresh(
+    published: Path, *args: str, vars: dict | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        refresh_command(published, *(args or ("run",)), vars=vars),
+        cwd=REPO_ROOT,
+        env=refresh_env(),
+        capture_output=True,
+        text=True,
+        timeout=REFRESH_TIMEOUT,
+        check=False,
+    )
+
+
+def start_refresh(
+    published: Path, out: Path, *args: str, pause_at: str | None = None
+) -> subprocess.Popen[bytes]:
+    env = refresh_env(**({"SEGWH_REFRESH_PAUSE_AT": pause_at} if pause_at else {}))
+    handle = open(out, "wb")  # noqa: SIM115 - owned by the child for its lifetime
+    return subprocess.Popen(
+        refresh_command(published, *(args or ("run",))),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"refresh ended ({process.returncode}) before {text!r}:\n{tail(path)}")
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {text!r}:\n{tail(path)}")
+
+
+def tail(path: Path, chars: int = 3000) -> str:
+    return path.read_text(errors="replace")[-chars:] if path.exists() else "(no output)"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def version_of(database: Path) -> str | None:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select max(version) from refresh.publishes").fetchone()[0]
+
+
+def assert_complete_warehouse(database: Path) -> None:
+    """The file opens read-only and holds every BI relation, consistent with the summary."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        summary = dict(
+            con.execute("select segment, member_count from marts.segment_summary").fetchall()
+        )
+        assert len(summary) == 8
+        for segment, members in summary.items():
+            rows = con.execute(f"select count(*) from segments.{segment}").fetchone()[0]
+            assert rows == members, f"segments.{segment}: {rows} rows, summary says {members}"
+        for relation in ("segment_membership_history", "segment_transitions"):
+            con.execute(f"select count(*) from marts.{relation}").fetchone()
+
+
+def build_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith(".refresh-"))
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def wait_gone(pids: list[int], timeout: float = 30) -> list[int]:
+    deadline = time.monotonic() + timeout
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        time.sleep(0.2)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def differing_relations(left: Path, right: Path) -> list[str]:
+    """BI relations whose rows differ (as multisets) between two warehouse files."""
+    con = duckdb.connect()
+    con.execute(f"attach '{left}' as l (read_only)")
+    con.execute(f"attach '{right}' as r (read_only)")
+    relations = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        f"where table_catalog = 'l' and table_schema in {BI_SCHEMAS} order by 1"
+    ).fetchall()
+    assert len(relations) >= 13
+    different = []
+    for (relation,) in relations:
+        extra = con.execute(
+            f"select count(*) from (select * from l.{relation} except all "
+            f"select * from r.{relation})"
+        ).fetchone()[0]
+        missing = con.execute(
+            f"select count(*) from (select * from r.{relation} except all "
+            f"select * from l.{relation})"
+        ).fetchone()[0]
+        if extra or missing:
+            different.append(f"{relation} (+{extra}/-{missing})")
+    con.close()
+    return different
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time, duckdb
+    path, ready, stop, out = sys.argv[1:5]
+    seen, errors, iterations = set(), [], 0
+    con = duckdb.connect(path, read_only=True)
+    open(ready, "w").close()
+    import os
+    while not os.path.exists(stop):
+        try:
+            seen.add(con.execute("select max(version) from refresh.publishes").fetchone()[0])
+            rows = con.execute("select count(*) from segments.vip").fetchone()[0]
+            members = con.execute(
+                "select member_count from marts.segment_summary where segment = 'vip'"
+            ).fetchone()[0]
+            if rows != members:
+                errors.append(f"vip rows {rows} != summary {members}")
+            iterations += 1
+        except Exception as error:
+            errors.append(repr(error))
+        time.sleep(0.05)
+    con.close()
+    json.dump({"seen": sorted(seen), "errors": errors[:20], "iterations": iterations},
+              open(out, "w"))
+    """
+)
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse published by a first refresh (from nothing) on the fixture."""
+    published = tmp_path_factory.mktemp("baseline") / "warehouse.duckdb"
+    result = run_refresh(published, "run")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return published
+
+
+def copy_published(baseline: Path, directory: Path) -> Path:
+    published = directory / "warehouse.duckdb"
+    shutil.copyfile(baseline, published)
+    return published
+
+
+@pytest.fixture(scope="module")
+def second_publish(baseline: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A refresh on unchanged input over a copy of the baseline, while another process
+    holds the published file open read-only and keeps querying it."""
+    directory = tmp_path_factory.mktemp("second")
+    published = copy_published(baseline, directory)
+    old_version = version_of(published)
+    ready, stop, out = directory / "ready", directory / "stop", directory / "reader.json"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(ready), str(stop), str(out)]
+    )
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ready.exists(), "the reader never opened the warehouse"
+    started = time.monotonic()
+    result = run_refresh(published, "run")
+    seconds = time.monotonic() - started
+    time.sleep(0.5)  # a few more reads on the old connection after the publish
+    stop.touch()
+    reader.wait(timeout=60)
+    return {
+        "published": published,
+        "old_version": old_version,
+        "result": result,
+        "seconds": seconds,
+        "reader": json.loads(out.read_text()),
+        "reader_exit": reader.returncode,
+    }
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_help_lists_subcommands_and_exit_codes():
+    result = subprocess.run(
+        [sys.executable, "-m", "segwh.refresh", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    for word in ("run", "rollback", "status", "Exit codes"):
+        assert word in result.stdout
+
+
+def test_first_refresh_publishes_a_complete_warehouse_with_a_summary(baseline: Path):
+    assert_complete_warehouse(baseline)
+    assert build_files(baseline.parent) == []
+    summary = json.loads((baseline.parent / "refresh-last.json").read_text())
+    assert summary["status"] == "published" and summary["exit_code"] == 0
+    assert summary["version"] == version_of(baseline)
+    assert summary["row_counts"]["segments.vip"] > 0
+    assert summary["dbt"]["models"] and all(m["seconds"] >= 0 for m in summary["dbt"]["models"])
+    assert summary["dbt"]["tests"] and all(t["status"] == "pass" for t in summary["dbt"]["tests"])
+    assert summary["expectations"] and all(e["success"] for e in summary["expectations"])
+    run_dir = next((baseline.parent / "refresh-runs").iterdir())
+    assert "published version" in (run_dir / "refresh.log").read_text()
+    with duckdb.connect(str(baseline), read_only=True) as con:
+        current = con.execute(
+            "select count(*) from marts.segment_membership_history where is_current"
+        ).fetchone()[0]
+        members = con.execute("select sum(member_count) from marts.segment_summary").fetchone()[0]
+        assert current == members
+
+
+def test_reader_is_not_blocked_and_sees_only_the_old_version(second_publish: dict):
+    result = second_publish["result"]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    reader = second_publish["reader"]
+    assert second_publish["reader_exit"] == 0
+    assert reader["errors"] == []
+    assert reader["iterations"] > 10
+    assert reader["seen"] == [second_publish["old_version"]]
+    # a reader opening after the publish sees the complete new version
+    published = second_publish["published"]
+    assert version_of(published) > second_publish["old_version"]
+    assert_complete_warehouse(published)
+
+
+def test_unchanged_input_publishes_identical_marts(baseline: Path, second_publish: dict):
+    assert second_publish["result"].returncode == 0
+    assert differing_relations(baseline, second_publish["published"]) == []
+
+
+def test_rollback_restores_the_previous_version(second_publish: dict, tmp_path: Path):
+    assert second_publish["result"].returncode == 0
+    source = second_publish["published"]
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(source, published)
+    shutil.copytree(source.parent / "versions", tmp_path / "versions")
+    new_version = version_of(published)
+    result = run_refresh(published, "rollback")
+    assert result.returncode == 0, result.stderr
+    assert version_of(published) == second_publish["old_version"]
+    assert_complete_warehouse(published)
+    status = json.loads(run_refresh(published, "status").stdout)
+    assert status["version"] == second_publish["old_version"]
+    assert new_version in status["kept_versions"]  # and it can be rolled forward
+    result = run_refresh(published, "rollback", "--to", new_version)
+    assert result.returncode == 0, result.stderr
+    assert version_of(published) == new_version
+
+
+def test_sigkill_during_dbt_leaves_the_published_file_unchanged(baseline: Path, tmp_path: Path):
+    published = copy_published(baseline, tmp_path)
+    before = sha256(published)
+    out = tmp_path / "refresh.out"
+    process = start_refresh(published, out, "run")
+    wait_for_text(out, "dbt build started", process)
+    time.sleep(3)  # dbt is now running against the build file
+    assert build_files(tmp_path), "no build file while dbt runs"
+    dbt_children = children_of(process.pid)
+    assert dbt_children, "dbt is not running"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert wait_gone(dbt_children) == [], "dbt kept running after the refresh was killed"
+    assert sha256(published) == before
+    assert_complete_warehouse(published)
+    assert not lock_is_held(Path(f"{published}.lock"))
+
+
+@pytest.mark.parametrize("stage", ["validate", "publish"])
+def test_sigkill_late_leaves_published_unchanged_and_a_waiting_refresh_takes_over(
+    baseline: Path, tmp_path: Path, stage: str
+):
+    """Killed while validating or just before the rename: nothing changes. Meanwhile a
+    second refresh exits at once (exit 3) and a third, waiting, takes over, cleans up the
+    dead one's build file and publishes."""
+    published = copy_published(baseline, tmp_path)
+    before, old_version = sha256(published), version_of(published)
+    first = start_refresh(published, tmp_path / "first.out", "run", pause_at=stage)
+    wait_for_text(tmp_path / "first.out", f"paused at stage {stage}", first)
+
+    second = run_refresh(published, "run")
+    assert second.returncode == EXIT_LOCKED
+    assert "another refresh" in second.stderr and str(first.pid) in second.stderr
+    waiting = start_refresh(published, tmp_path / "third.out", "run", "--wait-seconds", "600")
+    time.sleep(2)
+    assert waiting.poll() is None, tail(tmp_path / "third.out")
+
+    dead_builds = build_files(tmp_path)
+    assert any(f"-{first.pid}-" in name for name in dead_builds)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    assert sha256(published) == before
+    assert_complete_warehouse(published)
+
+    assert waiting.wait(timeout=REFRESH_TIMEOUT) == 0, tail(tmp_path / "third.out")
+    assert f"pid {first.pid} dead" in (tmp_path / "third.out").read_text()
+    assert build_files(tmp_path) == []
+    assert version_of(published) > old_version
+    assert_complete_warehouse(published)
+
+
+def test_failed_dbt_build_publishes_nothing(baseline: Path, tmp_path: Path):
+    published = copy_published(baseline, tmp_path)
+    before = sha256(published)
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW_DIR, raw)
+    drop_csv_columns(raw / "orders.csv", ["status"])
+    result = run_refresh(published, "run", vars={**FIXTURE_VARS, "raw_path": str(raw)})
+    assert result.returncode == EXIT_DBT_FAILED, result.stderr
+    reason = result.stderr.strip().splitlines()[-1]
+    assert reason.startswith("refresh failed (exit 4): dbt build failed")
+    assert "status" in reason
+    assert sha256(published) == before
+    assert build_files(tmp_path) == []
+
+
+def test_failed_expectation_publishes_nothing(baseline: Path, tmp_path: Path):
+    """A bad load (orders.csv truncated to its first 30 rows) passes dbt but fails a suite
+    that wants at least 10 VIPs, and the change band: exit 5, the reason names the
+    expectation; nothing published."""
+    published = copy_published(baseline, tmp_path)
+    before = sha256(published)
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW_DIR, raw)
+    header, rows = read_csv_file(raw / "orders.csv")
+    write_csv_file(raw / "orders.csv", header, rows[:30])
+    suites = tmp_path / "suites"
+    shutil.copytree(REPO_ROOT / "gx" / "expectations", suites)
+    vip = json.loads((suites / "segments.vip.json").read_text())
+    vip["expectations"].append(
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 10}}
+    )
+    (suites / "segments.vip.json").write_text(json.dumps(vip))
+    result = run_refresh(
+        published, "run", "--expectations", str(suites), vars={**FIXTURE_VARS, "raw_path": str(raw)}
+    )
+    assert result.returncode == EXIT_EXPECTATION_FAILED, result.stdout[-2000:] + result.stderr
+    reason = result.stderr.strip().splitlines()[-1]
+    assert reason.startswith("refresh failed (exit 5): expectation failed: segments.vip")
+    assert "expect_table_row_count_to_be_between" in reason
+    assert sha256(published) == before
+    assert build_files(tmp_path) == []
+    summary = json.loads((tmp_path / "refresh-last.json").read_text())
+    assert summary["status"] == "failed" and summary["reason"] in reason
+    failed = [e for e in summary["expectations"] if not e["success"]]
+    assert {e["check"] for e in failed} == {"expectation", "change_band"}
+
+
+def test_change_band_alone_gives_exit_6():
+    band = ExpectationOutcome(
+        "segments.vip", "expect_table_row_count_to_be_between", {}, False, "change_band", 40
+    )
+    hard = ExpectationOutcome(
+        "segments.vip",
+        "expect_column_values_to_be_unique",
+        {"column": "customer_id"},
+        False,
+        "expectation",
+    )
+    assert classify_failures([], 0.5) is None
+    assert classify_failures([band], 0.5)[0] == EXIT_CHANGE_BAND
+    code, reason = classify_failures([band, hard], 0.5)
+    assert code == EXIT_EXPECTATION_FAILED and "customer_id" in reason
+
+
+def test_source_freshness_is_reported_in_warn_mode(baseline: Path):
+    """The baseline refresh ran with the default --freshness warn: the fixture's events end
+    in mid-2025, so its sources are stale, which is recorded but does not block."""
+    summary = json.loads((baseline.parent / "refresh-last.json").read_text())
+    freshness = summary["freshness"]
+    assert freshness["checked"] and freshness["mode"] == "warn"
+    assert set(freshness["sources"]) == {"customers", "orders", "sessions", "carts"}
+    assert all(item["status"] == "error" for item in freshness["sources"].values())
+    assert freshness["sources"]["orders"]["max_loaded_at"].startswith("2025-")
+
+
+def test_stale_sources_stop_the_refresh_with_freshness_fail(baseline: Path, tmp_path: Path):
+    published = copy_published(baseline, tmp_path)
+    before = sha256(published)
+    result = run_refresh(published, "run", "--freshness", "fail")
+    assert result.returncode == EXIT_STALE_SOURCES, result.stderr[-2000:]
+    reason = result.stderr.strip().splitlines()[-1]
+    assert reason.startswith("refresh failed (exit 8): stale sources")
+    assert "orders" in reason
+    assert sha256(published) == before
+    assert build_files(tmp_path) == []
