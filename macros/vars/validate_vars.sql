@@ -7,11 +7,13 @@
     {%- do as_of_literal() -%}
     {%- for name in ['recent_days', 'cart_window_days', 'cart_abandon_after_hours',
                      'hesitant_min_visits', 'no_order_min_visits', 'loyal_min_orders',
-                     'coupon_lover_min_orders', 'new_customer_days', 'active_days'] -%}
+                     'coupon_lover_min_orders', 'new_customer_days', 'active_days',
+                     'purchase_due_window_days'] -%}
         {%- do int_var(name) -%}
     {%- endfor -%}
     {%- do fraction_var('vip_top_percent', 0, 100) -%}
     {%- do fraction_var('coupon_lover_min_share', 0, 1) -%}
+    {%- do fraction_var('pareto_core_share', 0, 1) -%}
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', var('min_valid_date') | string) -%}
         {{ exceptions.raise_compiler_error(
             "var min_valid_date must be a date like 2000-01-01, got '"

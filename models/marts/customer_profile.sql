@@ -1,9 +1,35 @@
--- One wide row per customer of the population: every metric of segments.md and one
--- boolean per segment. Holds no raw e-mail or phone number.
+-- One wide row per customer of the population: every metric of segments.md, one boolean
+-- per segment, and the customer picture: lifecycle stage, spend tier, demographics,
+-- channel, interests, purchase cycle and RFM. Holds no raw e-mail or phone number (only
+-- email_sha256).
 with
 
 customers as (
     select * from {{ ref('int_customers_segmented') }}
+),
+
+described as (
+    select * from {{ ref('int_customers_described') }}
+),
+
+scored as (
+    select * from {{ ref('int_customers_scored') }}
+),
+
+category_spend as (
+    select * from {{ ref('int_customers_category_spend') }}
+),
+
+purchase_cycles as (
+    select * from {{ ref('int_customers_purchase_cycle') }}
+),
+
+top_categories as (
+    select
+        category_spend.customer_id,
+        category_spend.category as top_category
+    from category_spend
+    where category_spend.category_rank = 1
 ),
 
 final as (
@@ -37,8 +63,40 @@ final as (
         customers.is_loyal,
         customers.is_one_time_buyer,
         customers.is_coupon_lover,
-        customers.is_cart_abandoner
+        customers.is_cart_abandoner,
+        scored.lifecycle_stage,
+        scored.spend_tier,
+        described.age,
+        described.age_band,
+        described.gender,
+        described.education,
+        described.occupation,
+        described.marital_status,
+        described.children_count,
+        described.income_band,
+        described.customer_type,
+        described.company_type,
+        described.acquisition_channel,
+        top_categories.top_category,
+        described.primary_device,
+        purchase_cycles.median_days_between_orders,
+        purchase_cycles.expected_next_order_at,
+        coalesce(purchase_cycles.is_due_for_next_order, false) as is_due_for_next_order,
+        purchase_cycles.peak_order_month,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        scored.rfm_group,
+        described.email_sha256
     from customers
+    left join described
+        on customers.customer_id = described.customer_id
+    left join scored
+        on customers.customer_id = scored.customer_id
+    left join top_categories
+        on customers.customer_id = top_categories.customer_id
+    left join purchase_cycles
+        on customers.customer_id = purchase_cycles.customer_id
 )
 
 select * from final

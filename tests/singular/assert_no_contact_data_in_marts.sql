@@ -3,7 +3,9 @@
 -- looks like an e-mail address. Rows returned are failures.
 {%- set relations = ['vip', 'hesitant', 'registered_no_order', 'geographic', 'loyal',
     'one_time_buyers', 'coupon_lovers', 'cart_abandoners', 'geographic_summary',
-    'customer_profile', 'segment_summary'] %}
+    'customer_profile', 'segment_summary', 'customer_category_affinity', 'channel_performance',
+    'demographic_summary', 'rfm_summary', 'segment_membership_history',
+    'segment_transitions'] %}
 
 with
 

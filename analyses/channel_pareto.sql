@@ -1,0 +1,30 @@
+-- Channel Pareto (001): acquisition channels from the most customers down, with the
+-- cumulative share of customers and of revenue and whether the channel is in the core
+-- that brings the first pareto_core_share (80 %) of customers. Reads the
+-- marts.channel_performance mart; chart as bars (customer_count) with a line
+-- (cumulative_share_of_customers).
+with
+
+channels as (
+    select * from {{ ref('channel_performance') }}
+),
+
+final as (
+    select
+        channels.channel_rank,
+        channels.acquisition_channel,
+        channels.customer_count,
+        channels.buyer_count,
+        channels.conversion_rate,
+        channels.revenue,
+        channels.cumulative_share_of_customers,
+        sum(channels.revenue) over (
+            order by channels.channel_rank
+            rows between unbounded preceding and current row
+        ) / nullif(sum(channels.revenue) over (), 0) as cumulative_share_of_revenue,
+        channels.is_pareto_core
+    from channels
+)
+
+select * from final
+order by final.channel_rank

@@ -1,0 +1,99 @@
+-- Spend per customer and product category (segments.md "top product category by spend"):
+-- the order lines of counted orders, quantity * unit_price converted to the reporting
+-- currency like int_orders_counted and rounded to cents per line. Line amounts are before
+-- order-level discounts, so a category's spend can differ from the orders' totals.
+-- One row per customer x category; a product without a category counts as uncategorized.
+with
+
+counted_orders as (
+    select * from {{ ref('int_orders_counted') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_shop__order_items') }}
+),
+
+products as (
+    select * from {{ ref('stg_shop__products') }}
+),
+
+currency_rates as (
+    select * from {{ ref('currency_rates') }}
+),
+
+reporting_rate as (
+    select currency_rates.usd_per_unit
+    from currency_rates
+    where currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+),
+
+lines as (
+    select
+        counted_orders.customer_id,
+        counted_orders.order_id,
+        coalesce(products.category, 'uncategorized') as category,
+        cast(
+            case
+                when counted_orders.currency_code = '{{ var("reporting_currency") | upper }}'
+                    then round(order_items.quantity * order_items.unit_price, 2)
+                else round(
+                        cast(order_items.quantity * order_items.unit_price as decimal(18, 6))
+                        * cast(
+                            currency_rates.usd_per_unit / reporting_rate.usd_per_unit
+                            as decimal(18, 12)
+                        ),
+                        2
+                    )
+            end
+            as decimal(18, 2)
+        ) as line_amount_reporting
+    from order_items
+    inner join counted_orders
+        on order_items.order_id = counted_orders.order_id
+    inner join products
+        on order_items.product_id = products.product_id
+    inner join currency_rates
+        on counted_orders.currency_code = currency_rates.currency_code
+    cross join reporting_rate
+),
+
+category_spend as (
+    select
+        lines.customer_id,
+        lines.category,
+        cast(sum(lines.line_amount_reporting) as decimal(18, 2)) as category_spend,
+        count(distinct lines.order_id) as category_order_count
+    from lines
+    group by lines.customer_id, lines.category
+),
+
+customer_totals as (
+    select
+        category_spend.customer_id,
+        sum(category_spend.category_spend) as customer_spend
+    from category_spend
+    group by category_spend.customer_id
+),
+
+final as (
+    select
+        category_spend.customer_id,
+        category_spend.category,
+        category_spend.category_spend,
+        category_spend.category_order_count,
+        case
+            when customer_totals.customer_spend > 0
+                then cast(category_spend.category_spend as double)
+                    / cast(customer_totals.customer_spend as double)
+        end as share_of_customer_spend,
+        -- highest spend first; ties go to the category name that sorts first
+        row_number() over (
+            partition by category_spend.customer_id
+            order by category_spend.category_spend desc, category_spend.category asc
+        ) as category_rank
+    from category_spend
+    inner join customer_totals
+        on category_spend.customer_id = customer_totals.customer_id
+)
+
+select * from final

@@ -1,0 +1,114 @@
+-- Who each customer is (segments.md "Customer profile"): demographics at as_of, customer
+-- and company type, normalized acquisition channel, primary device and the SHA-256 of the
+-- e-mail. One row per member of the population; no raw e-mail or phone leaves this model.
+with
+
+population as (
+    select * from {{ ref('int_customers_registered') }}
+),
+
+sessions as (
+    select * from {{ ref('stg_shop__sessions') }}
+),
+
+channel_map as (
+    select * from {{ ref('acquisition_channel_map') }}
+),
+
+income_bands as (
+    select * from {{ ref('income_bands') }}
+),
+
+ages as (
+    -- full years at as_of's UTC date; a birth date after that date is unknown
+    select
+        population.customer_id,
+        case
+            when population.birth_date <= cast(population.as_of as date)
+                then {{ full_years_between('population.birth_date',
+                    'cast(population.as_of as date)') }}
+        end as age
+    from population
+),
+
+device_sessions as (
+    select
+        sessions.customer_id,
+        sessions.device_type,
+        count(*) as session_count
+    from sessions
+    inner join population
+        on sessions.customer_id = population.customer_id
+    where sessions.started_at <= population.as_of
+    group by sessions.customer_id, sessions.device_type
+),
+
+devices_ranked as (
+    -- most sessions first; ties go to the device name that sorts first
+    select
+        device_sessions.customer_id,
+        device_sessions.device_type,
+        row_number() over (
+            partition by device_sessions.customer_id
+            order by device_sessions.session_count desc, device_sessions.device_type asc
+        ) as device_rank
+    from device_sessions
+),
+
+final as (
+    select
+        population.customer_id,
+        population.as_of,
+        ages.age,
+        case
+            when ages.age is null then 'unknown'
+            when ages.age < 18 then 'under_18'
+            when ages.age < 25 then '18_24'
+            when ages.age < 35 then '25_34'
+            when ages.age < 45 then '35_44'
+            when ages.age < 55 then '45_54'
+            when ages.age < 65 then '55_64'
+            else '65_plus'
+        end as age_band,
+        coalesce(population.gender, 'unknown') as gender,
+        -- a possessive is dropped so that bachelor's and bachelor chart together
+        coalesce(replace(population.education, chr(39) || 's', ''), 'unknown') as education,
+        coalesce(population.occupation, 'unknown') as occupation,
+        coalesce(population.marital_status, 'unknown') as marital_status,
+        population.children_count,
+        population.annual_income,
+        case
+            when population.annual_income is null then 'unknown'
+            else coalesce(income_bands.income_band, 'unknown')
+        end as income_band,
+        population.customer_type,
+        population.company_type,
+        case
+            when population.acquisition_channel is null then 'unknown'
+            else coalesce(channel_map.acquisition_channel, 'other')
+        end as acquisition_channel,
+        population.acquisition_channel as acquisition_channel_raw,
+        devices_ranked.device_type as primary_device,
+        case
+            when population.is_email_valid
+                then {{ sha256_hex('population.email') }}
+        end as email_sha256
+    from population
+    left join ages
+        on population.customer_id = ages.customer_id
+    left join channel_map
+        on population.acquisition_channel = channel_map.raw_value
+    left join income_bands
+        on
+            population.annual_income >= income_bands.min_income
+            and (
+                income_bands.max_income is null
+                or population.annual_income < income_bands.max_income
+            )
+    left join devices_ranked
+        on
+            population.customer_id = devices_ranked.customer_id
+            and devices_ranked.device_rank = 1
+)
+
+select * from final
