@@ -1,6 +1,6 @@
 -- Spend per customer and product category (segments.md "top product category by spend"):
 -- the order lines of counted orders, quantity * unit_price converted to the reporting
--- currency like int_orders_counted and rounded to cents per line. Line amounts are before
+-- currency (to_reporting_currency) and rounded to cents per line. Line amounts are before
 -- order-level discounts, so a category's spend can differ from the orders' totals.
 -- One row per customer x category; a product without a category counts as uncategorized.
 with
@@ -18,13 +18,7 @@ products as (
 ),
 
 currency_rates as (
-    select * from {{ ref('currency_rates') }}
-),
-
-reporting_rate as (
-    select currency_rates.usd_per_unit
-    from currency_rates
-    where currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+    select * from {{ ref('int_currency_rates_rebased') }}
 ),
 
 lines as (
@@ -32,21 +26,9 @@ lines as (
         counted_orders.customer_id,
         counted_orders.order_id,
         coalesce(products.category, 'uncategorized') as category,
-        cast(
-            case
-                when counted_orders.currency_code = '{{ var("reporting_currency") | upper }}'
-                    then round(order_items.quantity * order_items.unit_price, 2)
-                else round(
-                        cast(order_items.quantity * order_items.unit_price as decimal(18, 6))
-                        * cast(
-                            currency_rates.usd_per_unit / reporting_rate.usd_per_unit
-                            as decimal(18, 12)
-                        ),
-                        2
-                    )
-            end
-            as decimal(18, 2)
-        ) as line_amount_reporting
+        {{ to_reporting_currency(
+            'order_items.quantity * order_items.unit_price',
+            'currency_rates.to_reporting_rate') }} as line_amount_reporting
     from order_items
     inner join counted_orders
         on order_items.order_id = counted_orders.order_id
@@ -54,7 +36,6 @@ lines as (
         on order_items.product_id = products.product_id
     inner join currency_rates
         on counted_orders.currency_code = currency_rates.currency_code
-    cross join reporting_rate
 ),
 
 category_spend as (
