@@ -28,9 +28,15 @@ group_totals as (
         profiles.rfm_group,
         count(*) as customer_count,
         sum(profiles.lifetime_value) as revenue,
-        avg(cast(profiles.days_since_last_order as double)) as avg_days_since_last_order,
-        avg(cast(profiles.order_count as double)) as avg_order_count,
-        avg(cast(profiles.lifetime_value as double)) as avg_lifetime_value
+        -- averages from exact sums (a floating-point avg() depends on the order rows are
+        -- added in, and two refreshes of the same data must publish identical marts)
+        case
+            when count(profiles.days_since_last_order) > 0
+                then cast(sum(profiles.days_since_last_order) as double)
+                    / count(profiles.days_since_last_order)
+        end as avg_days_since_last_order,
+        cast(sum(profiles.order_count) as double) / count(*) as avg_order_count,
+        cast(sum(profiles.lifetime_value) as double) / count(*) as avg_lifetime_value
     from profiles
     group by profiles.rfm_group
 ),
