@@ -136,15 +136,17 @@ def section_channels(path, segment: str) -> None:
     )
     bars = base.mark_bar().encode(
         y=alt.Y("customers:Q"),
-        color=alt.Color("is_pareto_core:N", title="first 80 %"),
+        color=alt.Color(
+            "is_pareto_core:N",
+            title="in the first 80 %",
+            scale=alt.Scale(domain=[True, False], range=["#1f77b4", "#c7c7c7"]),
+        ),
         tooltip=list(pareto.columns),
     )
     line = base.mark_line(point=True, color="black").encode(
         y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title="cumulative share")
     )
-    st.altair_chart(
-        alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True
-    )
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
     core = pareto[pareto["is_pareto_core"]]["acquisition_channel"].tolist()
     st.caption(f"Channels bringing the first 80 % of customers: {', '.join(core)}")
 
@@ -185,12 +187,12 @@ def section_transitions(path, segment: str) -> None:
             "appear after the next refresh."
         )
         return
-    moves = moves.assign(refreshed_at=moves["refreshed_at"].astype(str))
+    moves = moves.assign(refreshed_at=moves["refreshed_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
     st.altair_chart(
         alt.Chart(moves, title="Customers entering each segment, per refresh")
         .mark_bar()
         .encode(
-            x=alt.X("refreshed_at:N", title="refresh"),
+            x=alt.X("refreshed_at:N", title="refresh", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(customers):Q", title="customers"),
             color=alt.Color("to_segment:N", title="entered"),
             tooltip=list(moves.columns),

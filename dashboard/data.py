@@ -186,8 +186,7 @@ def distribution(path: Path, segment: str, columns: list[str]) -> pd.DataFrame |
     if source is None:
         return None
     select = ", ".join(
-        f"coalesce(cast(profiles.{column} as varchar), 'unknown') as {column}"
-        for column in columns
+        f"coalesce(cast(profiles.{column} as varchar), 'unknown') as {column}" for column in columns
     )
     return query(
         path,
