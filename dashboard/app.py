@@ -235,7 +235,7 @@ def main() -> None:
     segment = st.sidebar.selectbox(
         "Segment", segments, index=segments.index(wanted) if wanted in segments else 0
     )
-    st.sidebar.caption(f"Reading {version.path} read-only.")
+    st.sidebar.caption(f"Reading {version.path.name} read-only, one connection per query.")
 
     path = version.path
     totals = data.headline(path, segment)
