@@ -78,6 +78,8 @@ export: venv ## Campaign files per segment (EXPORT_ARGS='--channel sms|email|ads
 	$(BIN)/python -m segwh.export $(EXPORT_ARGS)
 
 metrics: venv ## MetricFlow query (MF_ARGS='--metrics revenue --group-by customer__country_code')
+	@# parse first: the semantic manifest names the warehouse file's catalog (its stem)
+	$(BIN)/dbt parse --quiet
 	$(BIN)/mf query $(MF_ARGS)
 
 browser-deps: ## Debian chromium + chromedriver for the browser test (installed when missing)

@@ -52,6 +52,8 @@ def mf_query(project: dict, metrics: str, group_by: str) -> list[dict[str, str]]
     env = dict(
         os.environ,
         DBT_PROFILES_DIR=str(REPO_ROOT),
+        # mf finds the project (and its target/semantic_manifest.json) here, before the cwd
+        DBT_PROJECT_DIR=str(project["root"]),
         DUCKDB_PATH=str(project["warehouse"]),
         DUCKDB_TEMP_DIR=str(project["tmp"]),
     )
