@@ -12,8 +12,11 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
 export SPARK_LOCAL_IP ?= 127.0.0.1
+EXPORT_ARGS ?= --channel all
+MF_ARGS ?= --metrics customers,buyers,revenue,average_order_value --group-by customer__country_code
 
-.PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback
+.PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback \
+	docs dashboard export metrics browser-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,13 +38,13 @@ build: venv ## Set up, load the bundled sample and build the warehouse at $DUCKD
 lint: venv ## sqlfluff (dbt templater) on the models, ruff on the Python code
 	@mkdir -p build
 	DUCKDB_PATH=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
-	$(BIN)/ruff check segwh tests/python
+	$(BIN)/ruff check segwh tests/python dashboard
 
 dbt-build: venv ## dbt build with every data and unit test, into a throwaway warehouse
 	@mkdir -p build
 	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
 
-pytest: venv ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
+pytest: venv browser-deps ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
 	$(BIN)/pytest -q --durations=10
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
@@ -60,6 +63,28 @@ refresh: venv ## Write-audit-publish onto $DUCKDB_PATH (args: REFRESH_ARGS='--va
 
 rollback: venv ## Publish the previous kept version again (args: REFRESH_ARGS='--to VERSION')
 	$(BIN)/python -m segwh.refresh rollback $(REFRESH_ARGS)
+
+docs: venv ## The dbt documentation site (static) at build/docs/index.html
+	@mkdir -p build/docs
+	$(BIN)/dbt docs generate --static
+	cp target/static_index.html build/docs/index.html
+	@echo "docs: open build/docs/index.html"
+
+dashboard: venv ## The web dashboard on $DUCKDB_PATH, read-only (PORT=8501)
+	$(BIN)/streamlit run dashboard/app.py --server.headless true \
+		--server.port $${PORT:-8501} --browser.gatherUsageStats false
+
+export: venv ## Campaign files per segment (EXPORT_ARGS='--channel sms|email|ads ...')
+	$(BIN)/python -m segwh.export $(EXPORT_ARGS)
+
+metrics: venv ## MetricFlow query (MF_ARGS='--metrics revenue --group-by customer__country_code')
+	@# parse first: the semantic manifest names the warehouse file's catalog (its stem)
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf query $(MF_ARGS)
+
+browser-deps: ## Debian chromium + chromedriver for the browser test (installed when missing)
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs

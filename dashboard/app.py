@@ -1,0 +1,257 @@
+"""Segment dashboard for BI and marketing: `make dashboard` (streamlit run dashboard/app.py).
+
+Reads the published warehouse ($DUCKDB_PATH) read-only, one connection per query, so every
+rerun sees the latest publish. Filters: the as-of refresh (the published file and the
+earlier versions the refresh keeps) and a segment. URL parameters `segment` and `customer`
+preselect the segment filter and the customer lookup (for links and the browser test).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import data
+import pandas as pd
+import streamlit as st
+
+NOT_AVAILABLE = "not available in this warehouse"
+
+
+def not_available(title: str, needs: str) -> None:
+    st.info(f"{title}: {NOT_AVAILABLE} (needs {needs}).")
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value * 100:.1f} %"
+
+
+def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str) -> alt.Chart:
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{value}:Q", title=value.replace("_", " ")),
+            y=alt.Y(f"{category}:N", sort="-x", title=None),
+            tooltip=list(frame.columns),
+        )
+    )
+
+
+def section_segments(path, segment: str) -> None:
+    st.header("Segments")
+    summary = data.segment_summary(path)
+    left, right = st.columns(2)
+    left.altair_chart(
+        bar_chart(summary, "segment", "member_count", "Segment size (members)"),
+        use_container_width=True,
+    )
+    right.altair_chart(
+        bar_chart(summary, "segment", "share_of_revenue", "Share of revenue"),
+        use_container_width=True,
+    )
+    shown = pd.DataFrame(
+        {
+            "segment": summary["segment"],
+            "members": summary["member_count"].map(lambda value: f"{int(value)}"),
+            "% of customers": summary["share_of_customers"].map(percent),
+            "revenue": summary["revenue"].map(lambda value: f"{value:,.2f}"),
+            "% of revenue": summary["share_of_revenue"].map(percent),
+        }
+    )
+    if segment != data.ALL_CUSTOMERS:
+        shown = shown[shown["segment"] == segment]
+    st.table(shown.set_index("segment"))
+
+
+def section_geography(path, segment: str) -> None:
+    st.header("Customers and revenue by country and city")
+    places = data.by_country_city(path, segment)
+    if places.empty:
+        st.write("No customers in this selection.")
+        return
+    countries = (
+        places.groupby("country", as_index=False)[["customers", "buyers", "revenue"]]
+        .sum()
+        .sort_values("customers", ascending=False)
+        .head(15)
+    )
+    left, right = st.columns(2)
+    left.altair_chart(
+        bar_chart(countries, "country", "customers", "Customers by country (top 15)"),
+        use_container_width=True,
+    )
+    right.altair_chart(
+        bar_chart(countries, "country", "revenue", "Revenue by country (top 15)"),
+        use_container_width=True,
+    )
+    st.dataframe(places, hide_index=True, use_container_width=True, height=260)
+
+
+def section_demographics(path, segment: str) -> None:
+    st.header("Demographics")
+    left, middle, right = st.columns(3)
+    with left:
+        frame = data.distribution(path, segment, ["age_band", "gender"])
+        if frame is None:
+            not_available("Age band × gender", "customer_profile.age_band and gender")
+        else:
+            st.altair_chart(
+                alt.Chart(frame, title="Age band × gender")
+                .mark_bar()
+                .encode(
+                    x=alt.X("age_band:N", title="age band"),
+                    y=alt.Y("customers:Q"),
+                    color=alt.Color("gender:N"),
+                    tooltip=list(frame.columns),
+                ),
+                use_container_width=True,
+            )
+    with middle:
+        frame = data.distribution(path, segment, ["education"])
+        if frame is None:
+            not_available("Education", "customer_profile.education")
+        else:
+            st.altair_chart(
+                bar_chart(frame, "education", "customers", "Education"),
+                use_container_width=True,
+            )
+    with right:
+        frame = data.distribution(path, segment, ["income_band"])
+        if frame is None:
+            not_available("Income band", "customer_profile.income_band")
+        else:
+            st.altair_chart(
+                bar_chart(frame, "income_band", "customers", "Income band"),
+                use_container_width=True,
+            )
+
+
+def section_channels(path, segment: str) -> None:
+    st.header("Acquisition channels (Pareto)")
+    pareto = data.channel_pareto(path, segment)
+    if pareto is None:
+        not_available("Acquisition-channel Pareto", "an acquisition_channel per customer")
+        return
+    base = alt.Chart(pareto, title="Customers per channel and cumulative share").encode(
+        x=alt.X("acquisition_channel:N", sort=list(pareto["acquisition_channel"]), title=None)
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("customers:Q"),
+        color=alt.Color(
+            "is_pareto_core:N",
+            title="in the first 80 %",
+            scale=alt.Scale(domain=[True, False], range=["#1f77b4", "#c7c7c7"]),
+        ),
+        tooltip=list(pareto.columns),
+    )
+    line = base.mark_line(point=True, color="black").encode(
+        y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title="cumulative share")
+    )
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
+    core = pareto[pareto["is_pareto_core"]]["acquisition_channel"].tolist()
+    st.caption(f"Channels bringing the first 80 % of customers: {', '.join(core)}")
+
+
+def section_lifecycle_rfm(path, segment: str) -> None:
+    st.header("Lifecycle and RFM")
+    left, right = st.columns(2)
+    with left:
+        frame = data.distribution(path, segment, ["lifecycle_stage"])
+        if frame is None:
+            not_available("Lifecycle stages", "customer_profile.lifecycle_stage")
+        else:
+            st.altair_chart(
+                bar_chart(frame, "lifecycle_stage", "customers", "Lifecycle stage"),
+                use_container_width=True,
+            )
+    with right:
+        frame = data.distribution(path, segment, ["rfm_group"])
+        if frame is None:
+            not_available("RFM groups", "customer_profile.rfm_group")
+        else:
+            st.altair_chart(
+                bar_chart(frame, "rfm_group", "customers", "RFM group"),
+                use_container_width=True,
+            )
+
+
+def section_transitions(path, segment: str) -> None:
+    st.header("Segment transitions over time")
+    refreshes = data.refresh_count(path)
+    moves = data.transitions(path, segment)
+    if moves is None:
+        not_available("Segment transitions", "marts.segment_transitions")
+        return
+    if refreshes < 2:
+        st.info(
+            f"The segment history holds {refreshes} refresh(es): moves between segments "
+            "appear after the next refresh."
+        )
+        return
+    moves = moves.assign(refreshed_at=moves["refreshed_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    st.altair_chart(
+        alt.Chart(moves, title="Customers entering each segment, per refresh")
+        .mark_bar()
+        .encode(
+            x=alt.X("refreshed_at:N", title="refresh", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(customers):Q", title="customers"),
+            color=alt.Color("to_segment:N", title="entered"),
+            tooltip=list(moves.columns),
+        ),
+        use_container_width=True,
+    )
+    st.dataframe(moves, hide_index=True, use_container_width=True, height=220)
+
+
+def section_lookup(path) -> None:
+    st.header("Customer lookup")
+    default = st.query_params.get("customer", "")
+    customer_id = st.text_input("Customer id", value=default, key="customer_id")
+    if not customer_id.strip():
+        st.caption("Type a customer id (e.g. from a segment list) to see the profile.")
+        return
+    row = data.customer(path, customer_id)
+    if row.empty:
+        st.warning(f"No customer {customer_id.strip()!r} at this as-of.")
+        return
+    record = row.iloc[0]
+    shown = pd.DataFrame(
+        {"field": list(row.columns), "value": [str(record[column]) for column in row.columns]}
+    )
+    st.table(shown.set_index("field"))
+
+
+def main() -> None:
+    st.set_page_config(page_title="Segment dashboard", layout="wide")
+    st.title("Customer segments")
+    versions = data.warehouse_versions()
+    if not versions:
+        st.error(f"No warehouse at {data.published_path()}: run `make build` first.")
+        return
+    labels = [version.label for version in versions]
+    choice = st.sidebar.selectbox("As of (refresh)", labels, index=0)
+    version = versions[labels.index(choice)]
+    segments = [data.ALL_CUSTOMERS, *data.SEGMENT_FLAGS]
+    wanted = st.query_params.get("segment", data.ALL_CUSTOMERS)
+    segment = st.sidebar.selectbox(
+        "Segment", segments, index=segments.index(wanted) if wanted in segments else 0
+    )
+    st.sidebar.caption(f"Reading {version.path.name} read-only, one connection per query.")
+
+    path = version.path
+    totals = data.headline(path, segment)
+    st.caption(f"As of {version.as_of} · segment: {segment}")
+    columns = st.columns(3)
+    columns[0].metric("Customers", f"{int(totals['customers'])}")
+    columns[1].metric("Buyers", f"{int(totals['buyers'])}")
+    columns[2].metric("Revenue", f"{totals['revenue']:,.2f}")
+
+    section_segments(path, segment)
+    section_geography(path, segment)
+    section_demographics(path, segment)
+    section_channels(path, segment)
+    section_lifecycle_rfm(path, segment)
+    section_transitions(path, segment)
+    section_lookup(path)
+
+
+main()

@@ -1,0 +1,74 @@
+"""The dashboard's read-only queries (dashboard/data.py) without a browser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import data
+
+
+def test_versions_lists_the_published_file_then_kept_ones(
+    acceptance_db: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(acceptance_db, published)
+    assert [v.label.split(" (")[1] for v in data.warehouse_versions(published)] == ["published)"]
+    (tmp_path / "versions").mkdir()
+    shutil.copyfile(acceptance_db, tmp_path / "versions" / "warehouse-20250101T000000Z.duckdb")
+    (tmp_path / "versions" / "unrelated.duckdb").write_bytes(b"")
+    versions = data.warehouse_versions(published)
+    assert [v.path.name for v in versions] == [
+        "warehouse.duckdb",
+        "warehouse-20250101T000000Z.duckdb",
+    ]
+    assert all(v.as_of.startswith("2025-07-01") for v in versions)
+    assert data.warehouse_versions(tmp_path / "missing.duckdb") == []
+
+
+@pytest.mark.parametrize("segment", [data.ALL_CUSTOMERS, *data.SEGMENT_FLAGS])
+def test_headline_and_places_match_the_marts(acceptance_db: Path, segment: str) -> None:
+    totals = data.headline(acceptance_db, segment)
+    places = data.by_country_city(acceptance_db, segment)
+    with duckdb.connect(str(acceptance_db), read_only=True) as con:
+        if segment == data.ALL_CUSTOMERS:
+            expected = con.execute("select count(*) from marts.customer_profile").fetchone()[0]
+        else:
+            expected = con.execute(
+                "select member_count from marts.segment_summary where segment = ?", [segment]
+            ).fetchone()[0]
+    assert totals["customers"] == expected
+    assert places["customers"].sum() == expected
+
+
+def test_missing_columns_are_not_available(acceptance_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(acceptance_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("drop schema semantic cascade")
+    assert data.distribution(copy, data.ALL_CUSTOMERS, ["rfm_group"]) is None
+    assert data.channel_pareto(copy, data.ALL_CUSTOMERS) is None
+    assert data.distribution(copy, data.ALL_CUSTOMERS, ["country_code"]) is not None
+
+
+def test_channel_pareto_is_ranked_and_reaches_one(acceptance_db: Path) -> None:
+    pareto = data.channel_pareto(acceptance_db, data.ALL_CUSTOMERS)
+    assert pareto is not None
+    assert list(pareto["customers"]) == sorted(pareto["customers"], reverse=True)
+    assert pareto["cumulative_share"].iloc[-1] == pytest.approx(1.0)
+    assert pareto["is_pareto_core"].iloc[0]
+    core_share = pareto[pareto["is_pareto_core"]]["customers"].sum() / pareto["customers"].sum()
+    assert core_share >= 0.8
+
+
+def test_lookup_returns_one_profile_row(acceptance_db: Path) -> None:
+    with duckdb.connect(str(acceptance_db), read_only=True) as con:
+        customer_id = con.execute("select min(customer_id) from marts.customer_profile").fetchone()[
+            0
+        ]
+    row = data.customer(acceptance_db, f"  {customer_id} ")
+    assert list(row["customer_id"]) == [customer_id]
+    assert data.customer(acceptance_db, "no-such-customer").empty
