@@ -45,7 +45,7 @@ dbt-build: venv ## dbt build with every data and unit test, into a throwaway war
 	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
 
 pytest: venv browser-deps ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
-	$(BIN)/pytest -q --durations=10
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=15
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
 
