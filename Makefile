@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback
+.PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,3 +63,6 @@ rollback: venv ## Publish the previous kept version again (args: REFRESH_ARGS='-
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs
+
+bench: venv ## Benchmark on generated data (args: BENCH_ARGS='--customers 100000'; see --help)
+	$(BIN)/python -m segwh.bench $(BENCH_ARGS)
