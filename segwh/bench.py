@@ -184,7 +184,8 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
         select 'L1-' || trim(order_id), trim(order_id), interval 0 day, * exclude (order_id)
         from (select * from {raw('orders')} where {late} using sample 5 percent (bernoulli, 7))
     """)
-    order_columns = [c[0] for c in con.execute(f"describe select * from {raw('orders')}").fetchall()]
+    order_columns = [c[0] for c in
+                     con.execute(f"describe select * from {raw('orders')}").fetchall()]
 
     def shifted(columns: list[str], replace: dict[str, str]) -> str:
         return ", ".join(f"{replace[c]} as {c}" if c in replace else c for c in columns)
@@ -228,7 +229,8 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
         replace.update({c: _fmt(_ts(c) + " + interval 1 day") for c in extra})
         if table == "carts":
             replace["completed_order_id"] = (
-                "case when completed_order_id is not null then 'N1-' || trim(completed_order_id) end")
+                "case when completed_order_id is not null "
+                "then 'N1-' || trim(completed_order_id) end")
         con.execute(f"""
             copy (
                 select * from {raw(table)}
@@ -333,7 +335,7 @@ def engine_floor(args: argparse.Namespace, run: dict[str, Any], dbt_db: Path) ->
     path = floor_dir / dbt_db.name
     con = connect(path, args)
     con.execute(f"attach '{dbt_db}' as dbt_wh (read_only)")
-    for schema, name, sql in con.execute(
+    for schema, _view, sql in con.execute(
             "select schema_name, view_name, sql from duckdb_views() "
             "where database_name = 'dbt_wh' and schema_name = 'raw_input'").fetchall():
         con.execute(f'create schema if not exists "{schema}"')
@@ -354,11 +356,11 @@ def engine_floor(args: argparse.Namespace, run: dict[str, Any], dbt_db: Path) ->
     start = time.perf_counter()
     memory = PeakMemory(os.getpid())
     per_model = {}
-    for name, schema, sql in statements:
+    for model, schema, sql in statements:
         con.execute(f'create schema if not exists "{schema}"')
         t0 = time.perf_counter()
         con.execute(sql)
-        per_model[name] = round(time.perf_counter() - t0, 2)
+        per_model[model] = round(time.perf_counter() - t0, 2)
     con.execute("checkpoint")
     seconds = time.perf_counter() - start
     peak = memory.stop()
@@ -442,8 +444,9 @@ def print_table(report: dict[str, Any]) -> None:
                   f"{notes[name]}{exit_note}")
     if "planted" in steps:
         planted = steps["planted"]
-        print(f"{'planted':<26}{'':>10}{'':>10}  {planted['checked'] - len(planted['wrong'])}"
-              f"/{planted['checked']} correct" + ("" if planted["ok"] else f": {planted['wrong'][:5]}"))
+        right = planted["checked"] - len(planted["wrong"])
+        wrong = "" if planted["ok"] else f": {planted['wrong'][:5]}"
+        print(f"{'planted':<26}{'':>10}{'':>10}  {right}/{planted['checked']} correct{wrong}")
     run = steps.get("run") or steps.get("build")
     if run and run.get("models"):
         slowest = sorted(run["models"].items(), key=lambda kv: -kv[1])[:8]

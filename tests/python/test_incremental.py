@@ -10,6 +10,7 @@ segment and mart relation with a full refresh of the same data (batch-marker col
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,6 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     subprocess.run([sys.executable, "-m", "segwh.generate", "--customers", "1500",
                     "--format", "parquet", "--out", str(raw), "--quiet"],
                    cwd=REPO_ROOT, check=True)
-    import json
     next_day = ensure_next_day(raw, json.loads((raw / "generator_manifest.json").read_text()))
     incremental = tmp / "incremental.duckdb"
     run_dbt(list(BUILD_WITHOUT_UNIT_TESTS), incremental, tmp / "a", vars={"raw_path": str(raw)})
@@ -76,8 +76,9 @@ def test_incremental_equals_full_refresh(builds: tuple[Path, Path, Path]) -> Non
             select = ", ".join(f'"{c}"' for c in columns)
             ours = f'select {select} from "{catalog}"."{schema}"."{table}"'
             theirs = f'select {select} from full_db."{schema}"."{table}"'
-            extra = con.execute(f"select count(*) from ({ours} except all {theirs})").fetchone()[0]
-            missing = con.execute(f"select count(*) from ({theirs} except all {ours})").fetchone()[0]
+            count = "select count(*) from ({} except all {})"
+            extra = con.execute(count.format(ours, theirs)).fetchone()[0]
+            missing = con.execute(count.format(theirs, ours)).fetchone()[0]
             if extra or missing:
                 differences.append(f"{schema}.{table}: {extra} rows only incremental, "
                                    f"{missing} only full")
