@@ -34,7 +34,9 @@ final as (
         latest.currency_code,
         latest.item_count,
         -- when the base rows were last loaded (the incremental batch marker)
-        (select max(loads._loaded_at) from {{ ref('base_shop__carts') }} as loads) as _loaded_at
+        (
+            select max(loads._loaded_at) from {{ ref('base_shop__carts') }} as loads
+        ) as _loaded_at
     from latest
 )
 

@@ -30,7 +30,9 @@ final as (
         latest.quantity,
         latest.unit_price,
         -- when the base rows were last loaded (the incremental batch marker)
-        (select max(loads._loaded_at) from {{ ref('base_shop__order_items') }} as loads) as _loaded_at
+        (
+            select max(loads._loaded_at) from {{ ref('base_shop__order_items') }} as loads
+        ) as _loaded_at
     from latest
 )
 

@@ -38,7 +38,9 @@ final as (
         latest.has_coupon,
         latest.sales_channel,
         -- when the base rows were last loaded (the incremental batch marker)
-        (select max(loads._loaded_at) from {{ ref('base_shop__orders') }} as loads) as _loaded_at
+        (
+            select max(loads._loaded_at) from {{ ref('base_shop__orders') }} as loads
+        ) as _loaded_at
     from latest
 )
 

@@ -33,7 +33,9 @@ final as (
         latest.page_views,
         latest.traffic_source,
         -- when the base rows were last loaded (the incremental batch marker)
-        (select max(loads._loaded_at) from {{ ref('base_shop__sessions') }} as loads) as _loaded_at
+        (
+            select max(loads._loaded_at) from {{ ref('base_shop__sessions') }} as loads
+        ) as _loaded_at
     from latest
 )
 

@@ -9,7 +9,7 @@
 with
 
 source_rows as (
-    select * from {{ raw_table('order_items') }} as raw_rows
+    select raw_rows.* from {{ raw_table('order_items') }} as raw_rows
     {%- if is_incremental() %}
     -- incremental: the lines of every order reloaded since this model last ran, and the
     -- lines of orders not (yet) known, all replaced per order id (_order_key)

@@ -9,7 +9,7 @@
 with
 
 source_rows as (
-    select * from {{ raw_table('sessions') }} as raw_rows
+    select raw_rows.* from {{ raw_table('sessions') }} as raw_rows
     {%- if cutoff is not none %}
     -- incremental: only raw rows that may belong to the refresh window
     where {{ raw_time_may_be_recent('raw_rows.started_at', cutoff) }}
