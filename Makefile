@@ -16,7 +16,7 @@ EXPORT_ARGS ?= --channel all
 MF_ARGS ?= --metrics customers,buyers,revenue,average_order_value --group-by customer__country_code
 
 .PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback \
-	docs dashboard export metrics browser-deps
+	docs dashboard export metrics browser-deps bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -88,3 +88,6 @@ browser-deps: ## Debian chromium + chromedriver for the browser test (installed 
 
 clean: ## Remove the build folder and dbt's target
 	rm -rf build target logs
+
+bench: venv ## Benchmark on generated data (args: BENCH_ARGS='--customers 100000'; see --help)
+	$(BIN)/python -m segwh.bench $(BENCH_ARGS)

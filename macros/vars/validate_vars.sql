@@ -8,7 +8,7 @@
     {%- for name in ['recent_days', 'cart_window_days', 'cart_abandon_after_hours',
                      'hesitant_min_visits', 'no_order_min_visits', 'loyal_min_orders',
                      'coupon_lover_min_orders', 'new_customer_days', 'active_days',
-                     'purchase_due_window_days'] -%}
+                     'purchase_due_window_days', 'incremental_lookback_days'] -%}
         {%- do int_var(name) -%}
     {%- endfor -%}
     {%- do fraction_var('vip_top_percent', 0, 100) -%}

@@ -1,9 +1,26 @@
 -- One row per clean order: the latest valid version of each order_id.
+{{ config(
+    materialized=event_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail'
+) }}
+{%- set changed_keys = none %}
+{%- if is_incremental() %}
+    {#- the ids with a base row loaded since this model last ran #}
+    {%- set changed_keys -%}
+        select changed.order_id
+        from {{ ref('base_shop__orders') }} as changed
+        where changed._loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
+            and changed.order_id is not null
+    {%- endset %}
+{%- endif %}
 with
 
 latest as (
     {{ deduplicate_valid_rows(ref('base_shop__orders'), 'order_id',
-        event_column='ordered_at', version_column='updated_at') }}
+        event_column='ordered_at', version_column='updated_at',
+        keys_sql=changed_keys) }}
 ),
 
 final as (
@@ -19,7 +36,11 @@ final as (
         latest.discount_total,
         latest.coupon_code,
         latest.has_coupon,
-        latest.sales_channel
+        latest.sales_channel,
+        -- when the base rows were last loaded (the incremental batch marker)
+        (
+            select max(loads._loaded_at) from {{ ref('base_shop__orders') }} as loads
+        ) as _loaded_at
     from latest
 )
 
