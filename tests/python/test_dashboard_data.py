@@ -48,7 +48,10 @@ def test_missing_columns_are_not_available(acceptance_db: Path, tmp_path: Path) 
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(acceptance_db, copy)
     with duckdb.connect(str(copy)) as con:
+        # an older warehouse: no semantic schema, a profile without RFM and channel columns
         con.execute("drop schema semantic cascade")
+        con.execute("alter table marts.customer_profile drop column rfm_group")
+        con.execute("alter table marts.customer_profile drop column acquisition_channel")
     assert data.distribution(copy, data.ALL_CUSTOMERS, ["rfm_group"]) is None
     assert data.channel_pareto(copy, data.ALL_CUSTOMERS) is None
     assert data.distribution(copy, data.ALL_CUSTOMERS, ["country_code"]) is not None

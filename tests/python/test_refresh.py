@@ -407,20 +407,27 @@ def test_failed_dbt_build_publishes_nothing(baseline: Path, tmp_path: Path):
 
 
 def test_failed_expectation_publishes_nothing(baseline: Path, tmp_path: Path):
-    """A bad load (orders.csv truncated to its first 30 rows) passes dbt but fails a suite
-    that wants at least 10 VIPs, and the change band: exit 5, the reason names the
-    expectation; nothing published."""
+    """A bad load (2,000 placeholder accounts appended to customers.csv: valid rows, so dbt
+    passes, and the incremental event models keep their state) fails a suite that allows
+    at most 5 VIPs, and the change band (the population grows fivefold): exit 5, the reason
+    names the expectation; nothing published."""
     published = copy_published(baseline, tmp_path)
     before = sha256(published)
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW_DIR, raw)
-    header, rows = read_csv_file(raw / "orders.csv")
-    write_csv_file(raw / "orders.csv", header, rows[:30])
+    header, rows = read_csv_file(raw / "customers.csv")
+    placeholders = []
+    for number in range(2000):
+        row = [""] * len(header)
+        row[header.index("customer_id")] = f"BULK{number:05d}"
+        row[header.index("registered_at")] = "2025-06-01 00:00:00"
+        placeholders.append(row)
+    write_csv_file(raw / "customers.csv", header, rows + placeholders)
     suites = tmp_path / "suites"
     shutil.copytree(REPO_ROOT / "gx" / "expectations", suites)
     vip = json.loads((suites / "segments.vip.json").read_text())
     vip["expectations"].append(
-        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 10}}
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"max_value": 5}}
     )
     (suites / "segments.vip.json").write_text(json.dumps(vip))
     result = run_refresh(
