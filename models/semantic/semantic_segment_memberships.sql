@@ -1,16 +1,7 @@
 -- One row per customer and segment they belong to, shaped for the semantic layer: the
 -- segment, the member's lifetime value (their revenue) and the as_of date. Country and
 -- channel come through the customer entity (semantic_customers).
-{%- set segments = [
-    ('vip', 'is_vip'),
-    ('hesitant', 'is_hesitant'),
-    ('registered_no_order', 'is_registered_no_order'),
-    ('geographic', 'is_geographic'),
-    ('loyal', 'is_loyal'),
-    ('one_time_buyers', 'is_one_time_buyer'),
-    ('coupon_lovers', 'is_coupon_lover'),
-    ('cart_abandoners', 'is_cart_abandoner'),
-] %}
+{%- set segments = segment_flags() %}
 
 with
 
