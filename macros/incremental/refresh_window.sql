@@ -1,23 +1,24 @@
 {#
     Incremental refresh of the large event tables (orders, order lines, sessions, carts).
 
-    On DuckDB the base models base_shop__{orders,order_items,sessions,carts} and their
-    clean models stg_shop__* are dbt incremental models (strategy delete+insert); on Spark
-    (parquet tables, no Delta) they stay plain tables, rebuilt in full.
+    The base models base_shop__* are views (parsing is cheap next to writing tens of
+    millions of rows); the clean models stg_shop__{orders,order_items,sessions,carts} are
+    dbt incremental models on DuckDB (delete+insert on the id) and plain tables on Spark
+    (parquet, no Delta). quarantined_rows keeps the rows it did not re-read.
 
-    Base models: every raw row gets a refresh day `_refresh_day`, its version time
-    (updated_at when it is readable and in range, else the event time) as 'YYYY-MM-DD'
-    (see refresh_day below). An incremental run re-reads the raw rows whose
-    refresh day is on or after the cutoff (the latest refresh day of a valid row in the
-    table minus var incremental_lookback_days) or 'unparsed', and replaces those days
-    wholesale (delete+insert on _refresh_day); order lines follow their order (replaced
-    per order id when any version of the order was reloaded). So a re-exported row (later
-    updated_at) lands in a recent day and its new version is read, and a row that arrives
-    late is read when its version time is within the lookback window. A row older than
-    that (or a row whose unknown customer arrives later) is only read by a full refresh
-    (`dbt build --full-refresh`).
-    Clean models: the ids of the base rows loaded since their last run (`_loaded_at`) are
-    deduplicated again over all their versions and replaced (delete+insert on the id).
+    Which raw rows a run reads (the base views are re-created by every run):
+      - a full build (no clean table yet, --full-refresh, or Spark): every raw row;
+      - an incremental run: the rows of every id that has a raw row whose version time
+        (updated_at, else the event time) may fall on or after the cutoff day (the latest
+        version day among the clean rows minus var incremental_lookback_days), plus such
+        rows without an id. Order lines: the lines of every order loaded by this run and of
+        every order not among the clean orders (orphans, and lines that came before their
+        order), again with every row of their ids.
+    Since every row of an id is read, a clean row is re-decided over all its versions
+    (re-exported rows replace it whatever their event time; `_versions` stays exact) and
+    quarantined rows are replaced by id. A row whose version time is older than the window
+    when it first arrives is not read: the reconciliation test (raw = clean + quarantined
+    + merged) fails, and `dbt build --full-refresh` reads everything again.
 #}
 
 {# 'incremental' on DuckDB, 'table' elsewhere (Spark here has parquet tables only). #}
@@ -25,14 +26,43 @@
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {% endmacro %}
 
-{# The cutoff day ('YYYY-MM-DD') of an incremental run of a base model, else none. #}
-{% macro refresh_cutoff_day() %}
-    {%- if not is_incremental() or not execute -%}
+{# The event tables, their event-time column and their version column (or none). #}
+{% macro event_tables() %}
+    {{ return({
+        'orders': {'event': 'ordered_at', 'version': 'updated_at'},
+        'order_items': {'event': none, 'version': none},
+        'sessions': {'event': 'started_at', 'version': none},
+        'carts': {'event': 'created_at', 'version': 'updated_at'},
+    }) }}
+{% endmacro %}
+
+{# The existing clean relation stg_shop__<table_name>, or none. #}
+{% macro existing_clean_relation(table_name) %}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table_name) -%}
+    {%- if node is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema,
+                                   identifier=node.alias)) }}
+{% endmacro %}
+
+{# True when this run reads only a window of table_name's raw rows (see above). #}
+{% macro reads_raw_window(table_name) %}
+    {%- if not execute or target.type != 'duckdb' or flags.FULL_REFRESH
+        or table_name not in event_tables() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(existing_clean_relation(table_name) is not none) }}
+{% endmacro %}
+
+{# The cutoff day ('YYYY-MM-DD') of the window, from the clean rows' latest version day. #}
+{% macro refresh_cutoff_day(table_name) %}
+    {%- set spec = event_tables()[table_name] -%}
+    {%- set version_time = spec.event if spec.version is none
+        else 'coalesce(' ~ spec.version ~ ', ' ~ spec.event ~ ')' -%}
     {%- set latest = run_query(
-        "select max(_refresh_day) from " ~ this
-        ~ " where reject_reason is null and _refresh_day <> 'unparsed'").columns[0].values()[0] -%}
+        "select cast(max(cast(" ~ version_time ~ " as date)) as varchar) from "
+        ~ existing_clean_relation(table_name)).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return('0000-00-00') }}
     {%- endif -%}
@@ -42,10 +72,53 @@
 {% endmacro %}
 
 {#
+    The where clause (or nothing) of a base view's raw rows: every raw row in a full build,
+    the window described above in an incremental run.
+#}
+{% macro raw_rows_to_read(table_name, raw_alias) %}
+    {%- if not reads_raw_window(table_name) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set key = raw_contract()[table_name].key -%}
+    {%- set spec = event_tables()[table_name] -%}
+    {%- if table_name == 'order_items' -%}
+        {%- set clean_orders = existing_clean_relation('orders') -%}
+        {%- set condition -%}
+            coalesce({{ clean_text('{alias}.order_id') }}, '') in (
+                select reloaded.order_id from {{ clean_orders }} as reloaded
+                where reloaded._loaded_at = {{ loaded_at() }}
+            )
+            or coalesce({{ clean_text('{alias}.order_id') }}, '') not in (
+                select known.order_id from {{ clean_orders }} as known
+            )
+        {%- endset -%}
+    {%- else -%}
+        {%- set cutoff = refresh_cutoff_day(table_name) -%}
+        {%- set condition -%}
+            {{ raw_time_may_be_recent('{alias}.' ~ spec.event, cutoff) }}
+            {%- if spec.version is not none %}
+            or {{ raw_time_may_be_recent('{alias}.' ~ spec.version, cutoff, required=false) }}
+            {%- endif %}
+        {%- endset -%}
+    {%- endif -%}
+    {%- set where_clause -%}
+    -- incremental: the rows of every id with a raw row in the refresh window
+    where {{ clean_text(raw_alias ~ '.' ~ key) }} in (
+            select {{ clean_text('window_rows.' ~ key) }}
+            from {{ raw_table(table_name) }} as window_rows
+            where {{ condition | replace('{alias}', 'window_rows') }}
+        )
+        or ({{ clean_text(raw_alias ~ '.' ~ key) }} is null
+            and ({{ condition | replace('{alias}', raw_alias) }}))
+    {%- endset -%}
+    {{ return(where_clause) }}
+{% endmacro %}
+
+{#
     True for a raw timestamp text that may parse to a time on or after `cutoff_day`: not
     the canonical `YYYY-MM-DD...` (parsed properly downstream), or a date no more than five
-    days before the cutoff (a zone offset moves the UTC day by at most that). A superset:
-    the exact filter on _refresh_day follows the parse. `required`: null counts as maybe.
+    days before the cutoff (a zone offset moves the UTC day by at most that). A superset of
+    the rows of the window, which is all that is needed. `required`: null counts as maybe.
 #}
 {% macro raw_time_may_be_recent(raw_column, cutoff_day, required=true) -%}
     {%- set text = clean_text(raw_column) -%}
@@ -58,25 +131,6 @@
             not {{ regex_matches('substr(' ~ text ~ ', 1, 10)', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
             or substr({{ text }}, 1, 10) >= '{{ margin }}'
         ))
-    )
-{%- endmacro %}
-
-{#
-    The refresh day of a row, a function of its raw values only: the UTC date of its
-    version time when readable and in range, else of its event time when readable (in
-    range or not), else the event text's leading `YYYY-MM-DD` when it has one, else
-    'unparsed' (such rows are re-read by every run).
-#}
-{% macro refresh_day(event_parsed, version_in_range, event_text) -%}
-    coalesce(
-        cast(cast(
-            {%- if version_in_range is not none %} coalesce({{ version_in_range }}, {{ event_parsed }})
-            {%- else %} {{ event_parsed }}{% endif %} as date) as {{ dbt.type_string() }}),
-        case
-            when {{ regex_matches('substr(' ~ event_text ~ ', 1, 10)', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
-                then substr({{ event_text }}, 1, 10)
-        end,
-        'unparsed'
     )
 {%- endmacro %}
 

@@ -47,6 +47,9 @@
                 + cast(substr({{ expression }}, length({{ expression }}) - 1, 2) as integer))
     {%- endset -%}
     case
+        -- the common spelling first: a glob and one cast (a regex full match costs more)
+        when {{ expression }} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+            then try_cast({{ expression }} as timestamp)
         when {{ regex_matches(expression, pattern) }}
             then case
                 when {{ has_offset }}

@@ -1,6 +1,9 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
 -- null when the id itself was missing), the reason code and the row's values.
+-- After an incremental run (DuckDB) the rows of the ids the run did not read are kept
+-- from the previous run; the ids it read are replaced (macros/incremental/refresh_window.sql).
 {%- set contract = raw_contract() %}
+{%- set previous = load_relation(this) if execute else none %}
 
 with
 
@@ -13,6 +16,36 @@ with
         base_rows.record_text as raw_record
     from {{ ref('base_shop__' ~ table_name) }} as base_rows
     where base_rows.reject_reason is not null
+    {%- if previous is not none and reads_raw_window(table_name) %}
+    union all
+    -- the previous run's rows of the ids (or, without an id, the records) not read again
+    select
+        kept.source_table,
+        kept.record_key,
+        kept.reason_code,
+        kept.raw_record
+    from {{ previous }} as kept
+    where
+        kept.source_table = '{{ table_name }}'
+        and (
+            (
+                kept.record_key is not null
+                and kept.record_key not in (
+                    select reread.{{ spec.key }}
+                    from {{ ref('base_shop__' ~ table_name) }} as reread
+                    where reread.{{ spec.key }} is not null
+                )
+            )
+            or (
+                kept.record_key is null
+                and kept.raw_record not in (
+                    select reread.record_text
+                    from {{ ref('base_shop__' ~ table_name) }} as reread
+                    where reread.{{ spec.key }} is null
+                )
+            )
+        )
+    {%- endif %}
 ),
 
 {% endfor %}

@@ -5,22 +5,27 @@
     unique_key='cart_id',
     on_schema_change='fail'
 ) }}
-{%- set changed_keys = none %}
-{%- if is_incremental() %}
-    {#- the ids with a base row loaded since this model last ran #}
-    {%- set changed_keys -%}
-        select changed.cart_id
-        from {{ ref('base_shop__carts') }} as changed
-        where changed._loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
-            and changed.cart_id is not null
-    {%- endset %}
-{%- endif %}
+-- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
+-- the refresh window (macros/incremental/refresh_window.sql), and their clean rows are
+-- replaced.
 with
 
 latest as (
-    {{ deduplicate_valid_rows(ref('base_shop__carts'), 'cart_id',
-        event_column='created_at', version_column='updated_at',
-        keys_sql=changed_keys) }}
+    {{ deduplicate_valid_rows(
+        ref('base_shop__carts'),
+        'cart_id',
+        columns=[
+            'cart_id',
+            'customer_id',
+            'created_at',
+            'updated_at',
+            'completed_order_id',
+            'cart_value',
+            'currency_code',
+            'item_count'
+        ],
+        event_column='created_at',
+        version_column='updated_at') }}
 ),
 
 final as (
@@ -33,10 +38,10 @@ final as (
         latest.cart_value,
         latest.currency_code,
         latest.item_count,
-        -- when the base rows were last loaded (the incremental batch marker)
-        (
-            select max(loads._loaded_at) from {{ ref('base_shop__carts') }} as loads
-        ) as _loaded_at
+        -- valid raw rows merged into this row (1 = seen once)
+        latest._versions,
+        -- when this row was last (re)loaded: the incremental batch marker
+        {{ loaded_at() }} as _loaded_at
     from latest
 )
 

@@ -2,8 +2,38 @@
 with
 
 latest as (
-    {{ deduplicate_valid_rows(ref('base_shop__customers'), 'customer_id',
-        event_column='registered_at', version_column='updated_at') }}
+    {{ deduplicate_valid_rows(
+        ref('base_shop__customers'),
+        'customer_id',
+        columns=[
+            'customer_id',
+            'registered_at',
+            'updated_at',
+            'email',
+            'is_email_valid',
+            'phone',
+            'phone_digits',
+            'gender',
+            'gender_raw',
+            'birth_date',
+            'country_code',
+            'country_code_raw',
+            'region',
+            'city',
+            'work_city',
+            'acquisition_channel',
+            'customer_type',
+            'company_type',
+            'education',
+            'occupation',
+            'marital_status',
+            'children_count',
+            'annual_income',
+            'sms_opt_in',
+            'email_opt_in'
+        ],
+        event_column='registered_at',
+        version_column='updated_at') }}
 ),
 
 final as (
@@ -32,7 +62,9 @@ final as (
         latest.children_count,
         latest.annual_income,
         latest.sms_opt_in,
-        latest.email_opt_in
+        latest.email_opt_in,
+        -- valid raw rows merged into this row (1 = seen once)
+        latest._versions
     from latest
 )
 

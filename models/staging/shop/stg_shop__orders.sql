@@ -5,22 +5,31 @@
     unique_key='order_id',
     on_schema_change='fail'
 ) }}
-{%- set changed_keys = none %}
-{%- if is_incremental() %}
-    {#- the ids with a base row loaded since this model last ran #}
-    {%- set changed_keys -%}
-        select changed.order_id
-        from {{ ref('base_shop__orders') }} as changed
-        where changed._loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
-            and changed.order_id is not null
-    {%- endset %}
-{%- endif %}
+-- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
+-- the refresh window (macros/incremental/refresh_window.sql), and their clean rows are
+-- replaced.
 with
 
 latest as (
-    {{ deduplicate_valid_rows(ref('base_shop__orders'), 'order_id',
-        event_column='ordered_at', version_column='updated_at',
-        keys_sql=changed_keys) }}
+    {{ deduplicate_valid_rows(
+        ref('base_shop__orders'),
+        'order_id',
+        columns=[
+            'order_id',
+            'customer_id',
+            'ordered_at',
+            'updated_at',
+            'status',
+            'is_purchase',
+            'currency_code',
+            'order_total',
+            'discount_total',
+            'coupon_code',
+            'has_coupon',
+            'sales_channel'
+        ],
+        event_column='ordered_at',
+        version_column='updated_at') }}
 ),
 
 final as (
@@ -37,10 +46,10 @@ final as (
         latest.coupon_code,
         latest.has_coupon,
         latest.sales_channel,
-        -- when the base rows were last loaded (the incremental batch marker)
-        (
-            select max(loads._loaded_at) from {{ ref('base_shop__orders') }} as loads
-        ) as _loaded_at
+        -- valid raw rows merged into this row (1 = seen once)
+        latest._versions,
+        -- when this row was last (re)loaded: the incremental batch marker
+        {{ loaded_at() }} as _loaded_at
     from latest
 )
 

@@ -2,7 +2,15 @@
 with
 
 latest as (
-    {{ deduplicate_valid_rows(ref('base_shop__products'), 'product_id') }}
+    {{ deduplicate_valid_rows(
+        ref('base_shop__products'),
+        'product_id',
+        columns=[
+            'product_id',
+            'product_name',
+            'category',
+            'list_price'
+        ]) }}
 ),
 
 final as (
@@ -10,7 +18,9 @@ final as (
         latest.product_id,
         latest.product_name,
         latest.category,
-        latest.list_price
+        latest.list_price,
+        -- valid raw rows merged into this row (1 = seen once)
+        latest._versions
     from latest
 )
 

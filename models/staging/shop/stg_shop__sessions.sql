@@ -5,22 +5,25 @@
     unique_key='session_id',
     on_schema_change='fail'
 ) }}
-{%- set changed_keys = none %}
-{%- if is_incremental() %}
-    {#- the ids with a base row loaded since this model last ran #}
-    {%- set changed_keys -%}
-        select changed.session_id
-        from {{ ref('base_shop__sessions') }} as changed
-        where changed._loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
-            and changed.session_id is not null
-    {%- endset %}
-{%- endif %}
+-- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
+-- the refresh window (macros/incremental/refresh_window.sql), and their clean rows are
+-- replaced.
 with
 
 latest as (
-    {{ deduplicate_valid_rows(ref('base_shop__sessions'), 'session_id',
-        event_column='started_at',
-        keys_sql=changed_keys) }}
+    {{ deduplicate_valid_rows(
+        ref('base_shop__sessions'),
+        'session_id',
+        columns=[
+            'session_id',
+            'customer_id',
+            'started_at',
+            'ended_at',
+            'device_type',
+            'page_views',
+            'traffic_source'
+        ],
+        event_column='started_at') }}
 ),
 
 final as (
@@ -32,10 +35,10 @@ final as (
         latest.device_type,
         latest.page_views,
         latest.traffic_source,
-        -- when the base rows were last loaded (the incremental batch marker)
-        (
-            select max(loads._loaded_at) from {{ ref('base_shop__sessions') }} as loads
-        ) as _loaded_at
+        -- valid raw rows merged into this row (1 = seen once)
+        latest._versions,
+        -- when this row was last (re)loaded: the incremental batch marker
+        {{ loaded_at() }} as _loaded_at
     from latest
 )
 

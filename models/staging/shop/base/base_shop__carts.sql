@@ -1,20 +1,9 @@
 -- Every raw cart row, read and checked on its own (reject_reason null = valid).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='_refresh_day',
-    on_schema_change='fail'
-) }}
-{%- set cutoff = refresh_cutoff_day() %}
 with
 
 source_rows as (
     select raw_rows.* from {{ raw_table('carts') }} as raw_rows
-    {%- if cutoff is not none %}
-    -- incremental: only raw rows that may belong to the refresh window
-    where {{ raw_time_may_be_recent('raw_rows.created_at', cutoff) }}
-        or {{ raw_time_may_be_recent('raw_rows.updated_at', cutoff, required=false) }}
-    {%- endif %}
+    {{ raw_rows_to_read('carts', 'raw_rows') }}
 ),
 
 customers as (
@@ -82,20 +71,10 @@ final as (
         case when currency_rates.currency_code is not null then validated.currency_code end
             as currency_code,
         case when validated.item_count_parsed >= 0 then validated.item_count_parsed end
-            as item_count,
-        {{ refresh_day(
-            'validated.created_at_parsed',
-            "case when not " ~ is_out_of_range('validated.updated_at_parsed')
-                ~ " then validated.updated_at_parsed end",
-            'validated.created_at') }}
-            as _refresh_day,
-        {{ loaded_at() }} as _loaded_at
+            as item_count
     from validated
     left join currency_rates
         on validated.currency_code = currency_rates.currency_code
 )
 
 select * from final
-{%- if cutoff is not none %}
-where final._refresh_day >= '{{ cutoff }}' or final._refresh_day = 'unparsed'
-{%- endif %}

@@ -1,29 +1,9 @@
 -- Every raw order line, read and checked on its own (reject_reason null = valid).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='_order_key',
-    on_schema_change='fail'
-) }}
--- depends_on: {{ ref('base_shop__orders') }}
 with
 
 source_rows as (
     select raw_rows.* from {{ raw_table('order_items') }} as raw_rows
-    {%- if is_incremental() %}
-    -- incremental: the lines of every order reloaded since this model last ran, and the
-    -- lines of orders not (yet) known, all replaced per order id (_order_key)
-    where coalesce({{ clean_text('raw_rows.order_id') }}, '') in (
-            select reloaded.order_id
-            from {{ ref('base_shop__orders') }} as reloaded
-            where reloaded._loaded_at > (select max(loaded._loaded_at) from {{ this }} as loaded)
-        )
-        or not exists (
-            select 1
-            from {{ ref('base_shop__orders') }} as known
-            where known.order_id = {{ clean_text('raw_rows.order_id') }}
-        )
-    {%- endif %}
+    {{ raw_rows_to_read('order_items', 'raw_rows') }}
 ),
 
 orders as (
@@ -81,9 +61,7 @@ final as (
         validated.order_id,
         validated.product_id,
         validated.quantity_parsed as quantity,
-        validated.unit_price_parsed as unit_price,
-        coalesce(validated.order_id, '') as _order_key,
-        {{ loaded_at() }} as _loaded_at
+        validated.unit_price_parsed as unit_price
     from validated
 )
 

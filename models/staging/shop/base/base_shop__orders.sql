@@ -1,20 +1,9 @@
 -- Every raw order row, read and checked on its own (reject_reason null = valid).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='_refresh_day',
-    on_schema_change='fail'
-) }}
-{%- set cutoff = refresh_cutoff_day() %}
 with
 
 source_rows as (
     select raw_rows.* from {{ raw_table('orders') }} as raw_rows
-    {%- if cutoff is not none %}
-    -- incremental: only raw rows that may belong to the refresh window
-    where {{ raw_time_may_be_recent('raw_rows.ordered_at', cutoff) }}
-        or {{ raw_time_may_be_recent('raw_rows.updated_at', cutoff, required=false) }}
-    {%- endif %}
+    {{ raw_rows_to_read('orders', 'raw_rows') }}
 ),
 
 customers as (
@@ -93,18 +82,8 @@ final as (
         ) as discount_total,
         validated.coupon_code,
         validated.coupon_code is not null as has_coupon,
-        lower(validated.sales_channel) as sales_channel,
-        {{ refresh_day(
-            'validated.ordered_at_parsed',
-            "case when not " ~ is_out_of_range('validated.updated_at_parsed')
-                ~ " then validated.updated_at_parsed end",
-            'validated.ordered_at') }}
-            as _refresh_day,
-        {{ loaded_at() }} as _loaded_at
+        lower(validated.sales_channel) as sales_channel
     from validated
 )
 
 select * from final
-{%- if cutoff is not none %}
-where final._refresh_day >= '{{ cutoff }}' or final._refresh_day = 'unparsed'
-{%- endif %}

@@ -1,19 +1,9 @@
 -- Every raw session row, read and checked on its own (reject_reason null = valid).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='_refresh_day',
-    on_schema_change='fail'
-) }}
-{%- set cutoff = refresh_cutoff_day() %}
 with
 
 source_rows as (
     select raw_rows.* from {{ raw_table('sessions') }} as raw_rows
-    {%- if cutoff is not none %}
-    -- incremental: only raw rows that may belong to the refresh window
-    where {{ raw_time_may_be_recent('raw_rows.started_at', cutoff) }}
-    {%- endif %}
+    {{ raw_rows_to_read('sessions', 'raw_rows') }}
 ),
 
 customers as (
@@ -72,14 +62,8 @@ final as (
         end as device_type,
         case when validated.page_views_parsed >= 0 then validated.page_views_parsed end
             as page_views,
-        lower(validated.traffic_source) as traffic_source,
-        {{ refresh_day('validated.started_at_parsed', none, 'validated.started_at') }}
-            as _refresh_day,
-        {{ loaded_at() }} as _loaded_at
+        lower(validated.traffic_source) as traffic_source
     from validated
 )
 
 select * from final
-{%- if cutoff is not none %}
-where final._refresh_day >= '{{ cutoff }}' or final._refresh_day = 'unparsed'
-{%- endif %}
