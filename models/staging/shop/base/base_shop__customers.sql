@@ -3,7 +3,11 @@
 with
 
 source_rows as (
-    select * from {{ raw_table('customers') }}
+    select
+        raw_rows.*,
+        duplicated.record_key is not null as _is_duplicated
+    from {{ raw_table('customers') }} as raw_rows
+    {{ join_duplicated_raw_ids('customers', 'raw_rows', 'duplicated') }}
 ),
 
 countries as (
@@ -12,6 +16,7 @@ countries as (
 
 cleaned as (
     select
+        source_rows._is_duplicated,
         {{ clean_raw_columns('customers', 'source_rows') }}
     from source_rows
 ),
@@ -46,6 +51,7 @@ validated as (
 final as (
     select
         validated.customer_id,
+        validated._is_duplicated,
         validated.reject_reason,
         validated.record_text,
         validated.registered_at_parsed as registered_at,

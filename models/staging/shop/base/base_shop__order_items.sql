@@ -2,7 +2,11 @@
 with
 
 source_rows as (
-    select raw_rows.* from {{ raw_table('order_items') }} as raw_rows
+    select
+        raw_rows.*,
+        duplicated.record_key is not null as _is_duplicated
+    from {{ raw_table('order_items') }} as raw_rows
+    {{ join_duplicated_raw_ids('order_items', 'raw_rows', 'duplicated') }}
     {{ raw_rows_to_read('order_items', 'raw_rows') }}
 ),
 
@@ -16,6 +20,7 @@ products as (
 
 cleaned as (
     select
+        source_rows._is_duplicated,
         {{ clean_raw_columns('order_items', 'source_rows') }}
     from source_rows
 ),
@@ -56,6 +61,7 @@ validated as (
 final as (
     select
         validated.order_item_id,
+        validated._is_duplicated,
         validated.reject_reason,
         validated.record_text,
         validated.order_id,

@@ -2,7 +2,11 @@
 with
 
 source_rows as (
-    select raw_rows.* from {{ raw_table('orders') }} as raw_rows
+    select
+        raw_rows.*,
+        duplicated.record_key is not null as _is_duplicated
+    from {{ raw_table('orders') }} as raw_rows
+    {{ join_duplicated_raw_ids('orders', 'raw_rows', 'duplicated') }}
     {{ raw_rows_to_read('orders', 'raw_rows') }}
 ),
 
@@ -16,6 +20,7 @@ currency_rates as (
 
 cleaned as (
     select
+        source_rows._is_duplicated,
         {{ clean_raw_columns('orders', 'source_rows') }}
     from source_rows
 ),
@@ -63,6 +68,7 @@ validated as (
 final as (
     select
         validated.order_id,
+        validated._is_duplicated,
         validated.reject_reason,
         validated.record_text,
         validated.customer_id,

@@ -2,11 +2,16 @@
 with
 
 source_rows as (
-    select * from {{ raw_table('products') }}
+    select
+        raw_rows.*,
+        duplicated.record_key is not null as _is_duplicated
+    from {{ raw_table('products') }} as raw_rows
+    {{ join_duplicated_raw_ids('products', 'raw_rows', 'duplicated') }}
 ),
 
 cleaned as (
     select
+        source_rows._is_duplicated,
         {{ clean_raw_columns('products', 'source_rows') }}
     from source_rows
 ),
@@ -22,6 +27,7 @@ parsed as (
 final as (
     select
         parsed.product_id,
+        parsed._is_duplicated,
         case when parsed.product_id is null then 'missing_required' end as reject_reason,
         parsed.record_text,
         parsed.product_name,

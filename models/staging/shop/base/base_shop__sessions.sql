@@ -2,7 +2,11 @@
 with
 
 source_rows as (
-    select raw_rows.* from {{ raw_table('sessions') }} as raw_rows
+    select
+        raw_rows.*,
+        duplicated.record_key is not null as _is_duplicated
+    from {{ raw_table('sessions') }} as raw_rows
+    {{ join_duplicated_raw_ids('sessions', 'raw_rows', 'duplicated') }}
     {{ raw_rows_to_read('sessions', 'raw_rows') }}
 ),
 
@@ -12,6 +16,7 @@ customers as (
 
 cleaned as (
     select
+        source_rows._is_duplicated,
         {{ clean_raw_columns('sessions', 'source_rows') }}
     from source_rows
 ),
@@ -46,6 +51,7 @@ validated as (
 final as (
     select
         validated.session_id,
+        validated._is_duplicated,
         validated.reject_reason,
         validated.record_text,
         validated.customer_id,
