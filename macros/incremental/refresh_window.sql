@@ -4,21 +4,22 @@
     The base models base_shop__* are views (parsing is cheap next to writing tens of
     millions of rows); the clean models stg_shop__{orders,order_items,sessions,carts} are
     dbt incremental models on DuckDB (delete+insert on the id) and plain tables on Spark
-    (parquet, no Delta). quarantined_rows keeps the rows it did not re-read.
+    (parquet, no Delta). quarantined_rows keeps the rows of the ids it did not read.
 
-    Which raw rows a run reads (the base views are re-created by every run):
+    Which raw rows a run reads (the base views and base_shop__<t>_keys are re-created by
+    every run):
       - a full build (no clean table yet, --full-refresh, or Spark): every raw row;
-      - an incremental run: the rows of every id that has a raw row whose version time
+      - an incremental run: every row of each id that has a raw row whose version time
         (updated_at, else the event time) may fall on or after the cutoff day (the latest
-        version day among the clean rows minus var incremental_lookback_days), plus such
-        rows without an id. Order lines: the lines of every order loaded by this run and of
-        every order not among the clean orders (orphans, and lines that came before their
-        order), again with every row of their ids.
-    Since every row of an id is read, a clean row is re-decided over all its versions
-    (re-exported rows replace it whatever their event time; `_versions` stays exact) and
-    quarantined rows are replaced by id. A row whose version time is older than the window
-    when it first arrives is not read: the reconciliation test (raw = clean + quarantined
-    + merged) fails, and `dbt build --full-refresh` reads everything again.
+        version day among the clean rows minus var incremental_lookback_days), and every
+        row without an id (few: they are all quarantined). Order lines: every row of the
+        line ids of the orders loaded by this run and of the orders not among the clean
+        orders (orphans, and lines that came before their order).
+    Since every row of an id is read, its clean row is decided again over all its
+    versions (re-exported rows replace it whatever their event time; `_versions` stays
+    exact) and its quarantined rows are replaced. A row whose version time is older than
+    the window when it first arrives is not read: the reconciliation test (raw = clean +
+    quarantined + merged) fails, and `dbt build --full-refresh` reads everything again.
 #}
 
 {# 'incremental' on DuckDB, 'table' elsewhere (Spark here has parquet tables only). #}
@@ -72,46 +73,33 @@
 {% endmacro %}
 
 {#
-    The where clause (or nothing) of a base view's raw rows: every raw row in a full build,
-    the window described above in an incremental run.
+    The condition on a raw row (`raw_alias`) that puts its id in the refresh window of an
+    incremental run (base_shop__<table_name>_keys reads it once per run).
 #}
-{% macro raw_rows_to_read(table_name, raw_alias) %}
-    {%- if not reads_raw_window(table_name) -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set key = raw_contract()[table_name].key -%}
+{% macro raw_window_condition(table_name, raw_alias) %}
     {%- set spec = event_tables()[table_name] -%}
     {%- if table_name == 'order_items' -%}
         {%- set clean_orders = existing_clean_relation('orders') -%}
+        {%- set order_id = 'coalesce(' ~ clean_text(raw_alias ~ '.order_id') ~ ", '')" -%}
         {%- set condition -%}
-            coalesce({{ clean_text('{alias}.order_id') }}, '') in (
+            ({{ order_id }} in (
                 select reloaded.order_id from {{ clean_orders }} as reloaded
                 where reloaded._loaded_at = {{ loaded_at() }}
             )
-            or coalesce({{ clean_text('{alias}.order_id') }}, '') not in (
+            or {{ order_id }} not in (
                 select known.order_id from {{ clean_orders }} as known
-            )
+            ))
         {%- endset -%}
     {%- else -%}
         {%- set cutoff = refresh_cutoff_day(table_name) -%}
         {%- set condition -%}
-            {{ raw_time_may_be_recent('{alias}.' ~ spec.event, cutoff) }}
+            ({{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.event, cutoff) }}
             {%- if spec.version is not none %}
-            or {{ raw_time_may_be_recent('{alias}.' ~ spec.version, cutoff, required=false) }}
-            {%- endif %}
+            or {{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.version, cutoff, required=false) }}
+            {%- endif %})
         {%- endset -%}
     {%- endif -%}
-    {%- set where_clause -%}
-    -- incremental: the rows of every id with a raw row in the refresh window
-    where {{ clean_text(raw_alias ~ '.' ~ key) }} in (
-            select {{ clean_text('window_rows.' ~ key) }}
-            from {{ raw_table(table_name) }} as window_rows
-            where {{ condition | replace('{alias}', 'window_rows') }}
-        )
-        or ({{ clean_text(raw_alias ~ '.' ~ key) }} is null
-            and ({{ condition | replace('{alias}', raw_alias) }}))
-    {%- endset -%}
-    {{ return(where_clause) }}
+    {{ return(condition) }}
 {% endmacro %}
 
 {#

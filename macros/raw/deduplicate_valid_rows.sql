@@ -52,37 +52,69 @@
 {%- endmacro %}
 
 {#
-    The ids of `table_name` that occur more than once among the raw rows this run reads
-    (the model base_shop__<table_name>_duplicates): a superset of the ids with several
-    valid rows, found with one pass over the raw ids instead of a pass over parsed rows.
+    The model base_shop__<table_name>_keys: the clean ids whose rows need attention in
+    this run, with their number of raw rows (raw_rows):
+      - a full build: the ids that occur more than once among the raw rows (a superset of
+        the ids with several valid rows: only their rows are ranked);
+      - an incremental run: every id of the refresh window (refresh_window.sql), so that
+        the window is worked out once and the base views join to it.
+    Found with passes over the raw id column only, before any parsing.
 #}
-{% macro duplicated_raw_ids(table_name) -%}
+{% macro raw_keys(table_name) -%}
     {%- set key = raw_contract()[table_name].key -%}
     with
 
+    {% if reads_raw_window(table_name) -%}
+    window_keys as (
+        select distinct {{ clean_text('window_rows.' ~ key) }} as record_key
+        from {{ raw_table(table_name) }} as window_rows
+        where {{ raw_window_condition(table_name, 'window_rows') }}
+    ),
+
+    raw_ids as (
+        select window_keys.record_key
+        from {{ raw_table(table_name) }} as raw_rows
+        inner join window_keys
+            on {{ clean_text('raw_rows.' ~ key) }} = window_keys.record_key
+    ),
+    {%- else -%}
     raw_ids as (
         select {{ clean_text('raw_rows.' ~ key) }} as record_key
         from {{ raw_table(table_name) }} as raw_rows
-        {{ raw_rows_to_read(table_name, 'raw_rows') }}
     ),
+    {%- endif %}
 
     final as (
-        select raw_ids.record_key
+        select
+            raw_ids.record_key,
+            count(*) as raw_rows
         from raw_ids
         where raw_ids.record_key is not null
         group by raw_ids.record_key
+        {%- if not reads_raw_window(table_name) %}
         having count(*) > 1
+        {%- endif %}
     )
 
     select * from final
 {%- endmacro %}
 
 {#
-    Left join of the raw rows (`raw_alias`) to base_shop__<table_name>_duplicates as
-    `join_alias`: `join_alias`.record_key is not null for a row whose id is duplicated.
-    The ids there are distinct, so the join keeps one row per raw row.
+    The raw rows of a base view (`raw_alias`) with base_shop__<table_name>_keys joined as
+    `keys_alias` (its ids are distinct: one row per raw row); `_is_duplicated` = the id
+    occurs more than once. In an incremental run only the rows of the window's ids and
+    the rows without an id (few: all of them are read again) are kept.
 #}
-{% macro join_duplicated_raw_ids(table_name, raw_alias, join_alias) -%}
-    left join {{ ref('base_shop__' ~ table_name ~ '_duplicates') }} as {{ join_alias }}
-        on {{ clean_text(raw_alias ~ '.' ~ raw_contract()[table_name].key) }} = {{ join_alias }}.record_key
+{% macro raw_rows_with_keys(table_name, raw_alias, keys_alias) -%}
+    {%- set clean_key = clean_text(raw_alias ~ '.' ~ raw_contract()[table_name].key) -%}
+    select
+        {{ raw_alias }}.*,
+        coalesce({{ keys_alias }}.raw_rows, 1) > 1 as _is_duplicated
+    from {{ raw_table(table_name) }} as {{ raw_alias }}
+    left join {{ ref('base_shop__' ~ table_name ~ '_keys') }} as {{ keys_alias }}
+        on {{ clean_key }} = {{ keys_alias }}.record_key
+    {%- if reads_raw_window(table_name) %}
+    -- incremental: the rows of the refresh window's ids, and the rows without an id
+    where {{ keys_alias }}.record_key is not null or {{ clean_key }} is null
+    {%- endif %}
 {%- endmacro %}

@@ -1,7 +1,10 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
 -- null when the id itself was missing), the reason code and the row's values.
 -- After an incremental run (DuckDB) the rows of the ids the run did not read are kept
--- from the previous run; the ids it read are replaced (macros/incremental/refresh_window.sql).
+-- from the previous run; the ids it read (base_shop__<t>_keys) are replaced
+-- (macros/incremental/refresh_window.sql).
+-- depends_on: {{ ref('base_shop__orders_keys') }}, {{ ref('base_shop__order_items_keys') }}
+-- depends_on: {{ ref('base_shop__sessions_keys') }}, {{ ref('base_shop__carts_keys') }}
 {%- set contract = raw_contract() %}
 {%- set previous = load_relation(this) if execute else none %}
 
@@ -18,33 +21,20 @@ with
     where base_rows.reject_reason is not null
     {%- if previous is not none and reads_raw_window(table_name) %}
     union all
-    -- the previous run's rows of the ids (or, without an id, the records) not read again
+    -- the previous run's rows of the ids this run did not read (rows without an id are
+    -- all read again)
     select
         kept.source_table,
         kept.record_key,
         kept.reason_code,
         kept.raw_record
     from {{ previous }} as kept
+    left join {{ ref('base_shop__' ~ table_name ~ '_keys') }} as reread
+        on kept.record_key = reread.record_key
     where
         kept.source_table = '{{ table_name }}'
-        and (
-            (
-                kept.record_key is not null
-                and kept.record_key not in (
-                    select reread.{{ spec.key }}
-                    from {{ ref('base_shop__' ~ table_name) }} as reread
-                    where reread.{{ spec.key }} is not null
-                )
-            )
-            or (
-                kept.record_key is null
-                and kept.raw_record not in (
-                    select reread.record_text
-                    from {{ ref('base_shop__' ~ table_name) }} as reread
-                    where reread.{{ spec.key }} is null
-                )
-            )
-        )
+        and kept.record_key is not null
+        and reread.record_key is null
     {%- endif %}
 ),
 

@@ -2,12 +2,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('carts') }} as raw_rows
-    {{ join_duplicated_raw_ids('carts', 'raw_rows', 'duplicated') }}
-    {{ raw_rows_to_read('carts', 'raw_rows') }}
+    {{ raw_rows_with_keys('carts', 'raw_rows', 'row_keys') }}
 ),
 
 customers as (
@@ -33,8 +28,7 @@ parsed as (
         {{ parse_decimal('cleaned.cart_value') }} as cart_value_parsed,
         {{ parse_integer('cleaned.item_count') }} as item_count_parsed,
         coalesce(upper(cleaned.currency), '{{ var("reporting_currency") | upper }}')
-            as currency_code,
-        {{ raw_record_text('carts', 'cleaned') }} as record_text
+            as currency_code
     from cleaned
 ),
 
@@ -59,7 +53,8 @@ final as (
         validated.cart_id,
         validated._is_duplicated,
         validated.reject_reason,
-        validated.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('carts', 'validated') }} as record_text,
         validated.customer_id,
         validated.created_at_parsed as created_at,
         case

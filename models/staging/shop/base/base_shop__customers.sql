@@ -3,11 +3,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('customers') }} as raw_rows
-    {{ join_duplicated_raw_ids('customers', 'raw_rows', 'duplicated') }}
+    {{ raw_rows_with_keys('customers', 'raw_rows', 'row_keys') }}
 ),
 
 countries as (
@@ -31,8 +27,7 @@ parsed as (
         {{ parse_decimal('cleaned.annual_income') }} as annual_income_parsed,
         lower(cleaned.email) as email_lower,
         lower(cleaned.gender) as gender_lower,
-        upper(cleaned.country_code) as country_code_upper,
-        {{ raw_record_text('customers', 'cleaned') }} as record_text
+        upper(cleaned.country_code) as country_code_upper
     from cleaned
 ),
 
@@ -53,7 +48,8 @@ final as (
         validated.customer_id,
         validated._is_duplicated,
         validated.reject_reason,
-        validated.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('customers', 'validated') }} as record_text,
         validated.registered_at_parsed as registered_at,
         -- an unparseable or clock-error updated_at is an invalid optional value: null
         case

@@ -2,12 +2,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('order_items') }} as raw_rows
-    {{ join_duplicated_raw_ids('order_items', 'raw_rows', 'duplicated') }}
-    {{ raw_rows_to_read('order_items', 'raw_rows') }}
+    {{ raw_rows_with_keys('order_items', 'raw_rows', 'row_keys') }}
 ),
 
 orders as (
@@ -29,8 +24,7 @@ parsed as (
     select
         cleaned.*,
         {{ parse_integer('cleaned.quantity') }} as quantity_parsed,
-        {{ parse_decimal('cleaned.unit_price') }} as unit_price_parsed,
-        {{ raw_record_text('order_items', 'cleaned') }} as record_text
+        {{ parse_decimal('cleaned.unit_price') }} as unit_price_parsed
     from cleaned
 ),
 
@@ -63,7 +57,8 @@ final as (
         validated.order_item_id,
         validated._is_duplicated,
         validated.reject_reason,
-        validated.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('order_items', 'validated') }} as record_text,
         validated.order_id,
         validated.product_id,
         validated.quantity_parsed as quantity,

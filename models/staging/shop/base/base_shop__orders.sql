@@ -2,12 +2,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('orders') }} as raw_rows
-    {{ join_duplicated_raw_ids('orders', 'raw_rows', 'duplicated') }}
-    {{ raw_rows_to_read('orders', 'raw_rows') }}
+    {{ raw_rows_with_keys('orders', 'raw_rows', 'row_keys') }}
 ),
 
 customers as (
@@ -34,8 +29,7 @@ parsed as (
         {{ parse_decimal('cleaned.discount_total') }} as discount_total_parsed,
         lower(cleaned.status) as status_lower,
         coalesce(upper(cleaned.currency), '{{ var("reporting_currency") | upper }}')
-            as currency_code,
-        {{ raw_record_text('orders', 'cleaned') }} as record_text
+            as currency_code
     from cleaned
 ),
 
@@ -70,7 +64,8 @@ final as (
         validated.order_id,
         validated._is_duplicated,
         validated.reject_reason,
-        validated.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('orders', 'validated') }} as record_text,
         validated.customer_id,
         validated.ordered_at_parsed as ordered_at,
         case

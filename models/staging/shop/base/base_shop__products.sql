@@ -2,11 +2,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('products') }} as raw_rows
-    {{ join_duplicated_raw_ids('products', 'raw_rows', 'duplicated') }}
+    {{ raw_rows_with_keys('products', 'raw_rows', 'row_keys') }}
 ),
 
 cleaned as (
@@ -19,8 +15,7 @@ cleaned as (
 parsed as (
     select
         cleaned.*,
-        {{ parse_decimal('cleaned.list_price') }} as list_price_parsed,
-        {{ raw_record_text('products', 'cleaned') }} as record_text
+        {{ parse_decimal('cleaned.list_price') }} as list_price_parsed
     from cleaned
 ),
 
@@ -29,7 +24,8 @@ final as (
         parsed.product_id,
         parsed._is_duplicated,
         case when parsed.product_id is null then 'missing_required' end as reject_reason,
-        parsed.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('products', 'parsed') }} as record_text,
         parsed.product_name,
         lower(parsed.category) as category,
         case when parsed.list_price_parsed >= 0 then parsed.list_price_parsed end as list_price

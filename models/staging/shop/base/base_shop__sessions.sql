@@ -2,12 +2,7 @@
 with
 
 source_rows as (
-    select
-        raw_rows.*,
-        duplicated.record_key is not null as _is_duplicated
-    from {{ raw_table('sessions') }} as raw_rows
-    {{ join_duplicated_raw_ids('sessions', 'raw_rows', 'duplicated') }}
-    {{ raw_rows_to_read('sessions', 'raw_rows') }}
+    {{ raw_rows_with_keys('sessions', 'raw_rows', 'row_keys') }}
 ),
 
 customers as (
@@ -27,8 +22,7 @@ parsed as (
         {{ parse_timestamp('cleaned.started_at') }} as started_at_parsed,
         {{ parse_timestamp('cleaned.ended_at') }} as ended_at_parsed,
         {{ parse_integer('cleaned.page_views') }} as page_views_parsed,
-        lower(cleaned.device_type) as device_type_lower,
-        {{ raw_record_text('sessions', 'cleaned') }} as record_text
+        lower(cleaned.device_type) as device_type_lower
     from cleaned
 ),
 
@@ -53,7 +47,8 @@ final as (
         validated.session_id,
         validated._is_duplicated,
         validated.reject_reason,
-        validated.record_text,
+        -- built after the checks, so a read that keeps few rows builds it for those only
+        {{ raw_record_text('sessions', 'validated') }} as record_text,
         validated.customer_id,
         validated.started_at_parsed as started_at,
         case

@@ -1,4 +1,0 @@
--- The products ids that occur more than once among the raw rows this run reads (see
--- deduplicate_valid_rows: only their rows are ranked).
-{{ config(materialized='table') }}
-{{ duplicated_raw_ids('products') }}
