@@ -31,23 +31,29 @@ order_metrics as (
     group by counted_orders.customer_id
 ),
 
+clock as (
+    select max(population.as_of) as as_of
+    from population
+),
+
 session_metrics as (
+    -- per customer id before the join with the population (which drops the sessions of
+    -- non-members): the join then matches one row per customer, not one per session
     select
         sessions.customer_id,
         count(*) as visit_count,
         cast(sum(
             case
                 when sessions.started_at
-                    > {{ timestamp_add('day', -int_var('recent_days'), 'population.as_of') }}
+                    > {{ timestamp_add('day', -int_var('recent_days'), 'clock.as_of') }}
                     then 1
                 else 0
             end
         ) as {{ dbt.type_bigint() }}) as recent_visit_count,
         max(sessions.started_at) as last_visit_at
     from sessions
-    inner join population
-        on sessions.customer_id = population.customer_id
-    where sessions.started_at <= population.as_of
+    cross join clock
+    where sessions.started_at <= clock.as_of
     group by sessions.customer_id
 ),
 

@@ -31,15 +31,22 @@ ages as (
     from population
 ),
 
+clock as (
+    select max(population.as_of) as as_of
+    from population
+),
+
 device_sessions as (
+    -- per customer id and device before the join with the population (which drops the
+    -- sessions of non-members): the join then matches a few rows per customer, not one per
+    -- session
     select
         sessions.customer_id,
         sessions.device_type,
         count(*) as session_count
     from sessions
-    inner join population
-        on sessions.customer_id = population.customer_id
-    where sessions.started_at <= population.as_of
+    cross join clock
+    where sessions.started_at <= clock.as_of
     group by sessions.customer_id, sessions.device_type
 ),
 
