@@ -7,8 +7,8 @@ population as (
     select * from {{ ref('int_customers_registered') }}
 ),
 
-sessions as (
-    select * from {{ ref('stg_shop__sessions') }}
+customer_sessions as (
+    select * from {{ ref('int_customers_sessions') }}
 ),
 
 channel_map as (
@@ -29,37 +29,6 @@ ages as (
                     'cast(population.as_of as date)') }}
         end as age
     from population
-),
-
-clock as (
-    select max(population.as_of) as as_of
-    from population
-),
-
-device_sessions as (
-    -- per customer id and device before the join with the population (which drops the
-    -- sessions of non-members): the join then matches a few rows per customer, not one per
-    -- session
-    select
-        sessions.customer_id,
-        sessions.device_type,
-        count(*) as session_count
-    from sessions
-    cross join clock
-    where sessions.started_at <= clock.as_of
-    group by sessions.customer_id, sessions.device_type
-),
-
-devices_ranked as (
-    -- most sessions first; ties go to the device name that sorts first
-    select
-        device_sessions.customer_id,
-        device_sessions.device_type,
-        row_number() over (
-            partition by device_sessions.customer_id
-            order by device_sessions.session_count desc, device_sessions.device_type asc
-        ) as device_rank
-    from device_sessions
 ),
 
 final as (
@@ -95,7 +64,7 @@ final as (
             else coalesce(channel_map.acquisition_channel, 'other')
         end as acquisition_channel,
         population.acquisition_channel as acquisition_channel_raw,
-        devices_ranked.device_type as primary_device,
+        customer_sessions.primary_device,
         case
             when population.is_email_valid
                 then {{ sha256_hex('population.email') }}
@@ -112,10 +81,8 @@ final as (
                 income_bands.max_income is null
                 or population.annual_income < income_bands.max_income
             )
-    left join devices_ranked
-        on
-            population.customer_id = devices_ranked.customer_id
-            and devices_ranked.device_rank = 1
+    left join customer_sessions
+        on population.customer_id = customer_sessions.customer_id
 )
 
 select * from final
