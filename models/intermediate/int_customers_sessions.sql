@@ -46,21 +46,24 @@ visits as (
         cast(sum(device_sessions.session_count) as {{ dbt.type_bigint() }}) as visit_count,
         cast(sum(device_sessions.recent_session_count) as {{ dbt.type_bigint() }})
             as recent_visit_count,
-        max(device_sessions.last_started_at) as last_visit_at
+        max(device_sessions.last_started_at) as last_visit_at,
+        max(device_sessions.session_count) as peak_session_count
     from device_sessions
     group by device_sessions.customer_id
 ),
 
-devices_ranked as (
-    -- most sessions first; ties go to the device name that sorts first
+primary_devices as (
+    -- the device of most sessions; ties go to the device name that sorts first (min ignores
+    -- a null device, as a sort with nulls last would)
     select
         device_sessions.customer_id,
-        device_sessions.device_type,
-        row_number() over (
-            partition by device_sessions.customer_id
-            order by device_sessions.session_count desc, device_sessions.device_type asc
-        ) as device_rank
+        min(device_sessions.device_type) as primary_device
     from device_sessions
+    inner join visits
+        on
+            device_sessions.customer_id = visits.customer_id
+            and device_sessions.session_count = visits.peak_session_count
+    group by device_sessions.customer_id
 ),
 
 final as (
@@ -69,14 +72,12 @@ final as (
         visits.visit_count,
         visits.recent_visit_count,
         visits.last_visit_at,
-        devices_ranked.device_type as primary_device
+        primary_devices.primary_device
     from population
     inner join visits
         on population.customer_id = visits.customer_id
-    inner join devices_ranked
-        on
-            population.customer_id = devices_ranked.customer_id
-            and devices_ranked.device_rank = 1
+    inner join primary_devices
+        on population.customer_id = primary_devices.customer_id
 )
 
 select * from final
