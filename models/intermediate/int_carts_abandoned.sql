@@ -19,11 +19,23 @@ currency_rates as (
     select * from {{ ref('int_currency_rates_rebased') }}
 ),
 
+clock as (
+    select max(population.as_of) as as_of
+    from population
+),
+
 last_orders as (
+    -- the latest counted order per customer among those after the window's start: only
+    -- these can be at or after the creation of a cart in the window (a cart created in the
+    -- window has created_at > as_of - cart_window_days)
     select
         counted_orders.customer_id,
         max(counted_orders.ordered_at) as last_order_at
     from counted_orders
+    cross join clock
+    where
+        counted_orders.ordered_at
+        > {{ timestamp_add('day', -int_var('cart_window_days'), 'clock.as_of') }}
     group by counted_orders.customer_id
 ),
 

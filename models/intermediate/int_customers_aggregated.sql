@@ -10,8 +10,8 @@ counted_orders as (
     select * from {{ ref('int_orders_counted') }}
 ),
 
-sessions as (
-    select * from {{ ref('stg_shop__sessions') }}
+customer_sessions as (
+    select * from {{ ref('int_customers_sessions') }}
 ),
 
 abandoned_carts as (
@@ -29,26 +29,6 @@ order_metrics as (
             as coupon_order_count
     from counted_orders
     group by counted_orders.customer_id
-),
-
-session_metrics as (
-    select
-        sessions.customer_id,
-        count(*) as visit_count,
-        cast(sum(
-            case
-                when sessions.started_at
-                    > {{ timestamp_add('day', -int_var('recent_days'), 'population.as_of') }}
-                    then 1
-                else 0
-            end
-        ) as {{ dbt.type_bigint() }}) as recent_visit_count,
-        max(sessions.started_at) as last_visit_at
-    from sessions
-    inner join population
-        on sessions.customer_id = population.customer_id
-    where sessions.started_at <= population.as_of
-    group by sessions.customer_id
 ),
 
 last_abandoned_carts as (
@@ -102,9 +82,9 @@ final as (
         coalesce(order_metrics.coupon_order_count, 0) as coupon_order_count,
         cast(order_metrics.coupon_order_count as double)
         / order_metrics.order_count as coupon_order_share,
-        coalesce(session_metrics.visit_count, 0) as visit_count,
-        coalesce(session_metrics.recent_visit_count, 0) as recent_visit_count,
-        session_metrics.last_visit_at,
+        coalesce(customer_sessions.visit_count, 0) as visit_count,
+        coalesce(customer_sessions.recent_visit_count, 0) as recent_visit_count,
+        customer_sessions.last_visit_at,
         coalesce(last_abandoned_carts.abandoned_cart_count, 0) as abandoned_cart_count,
         last_abandoned_carts.last_abandoned_cart_id,
         last_abandoned_carts.last_abandoned_cart_at,
@@ -119,8 +99,8 @@ final as (
     from population
     left join order_metrics
         on population.customer_id = order_metrics.customer_id
-    left join session_metrics
-        on population.customer_id = session_metrics.customer_id
+    left join customer_sessions
+        on population.customer_id = customer_sessions.customer_id
     left join last_abandoned_carts
         on population.customer_id = last_abandoned_carts.customer_id
 )

@@ -38,14 +38,26 @@ lines as (
         on counted_orders.currency_code = currency_rates.currency_code
 ),
 
-category_spend as (
+order_categories as (
+    -- one row per counted order and category it has lines in: counting these rows gives
+    -- the orders per category without a count(distinct)
     select
         lines.customer_id,
+        lines.order_id,
         lines.category,
-        cast(sum(lines.line_amount_reporting) as decimal(18, 2)) as category_spend,
-        count(distinct lines.order_id) as category_order_count
+        sum(lines.line_amount_reporting) as order_category_spend
     from lines
-    group by lines.customer_id, lines.category
+    group by lines.customer_id, lines.order_id, lines.category
+),
+
+category_spend as (
+    select
+        order_categories.customer_id,
+        order_categories.category,
+        cast(sum(order_categories.order_category_spend) as decimal(18, 2)) as category_spend,
+        count(*) as category_order_count
+    from order_categories
+    group by order_categories.customer_id, order_categories.category
 ),
 
 customer_totals as (

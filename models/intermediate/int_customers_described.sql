@@ -7,8 +7,8 @@ population as (
     select * from {{ ref('int_customers_registered') }}
 ),
 
-sessions as (
-    select * from {{ ref('stg_shop__sessions') }}
+customer_sessions as (
+    select * from {{ ref('int_customers_sessions') }}
 ),
 
 channel_map as (
@@ -19,10 +19,10 @@ income_bands as (
     select * from {{ ref('income_bands') }}
 ),
 
-ages as (
+population_aged as (
     -- full years at as_of's UTC date; a birth date after that date is unknown
     select
-        population.customer_id,
+        population.*,
         case
             when population.birth_date <= cast(population.as_of as date)
                 then {{ full_years_between('population.birth_date',
@@ -31,84 +31,56 @@ ages as (
     from population
 ),
 
-device_sessions as (
-    select
-        sessions.customer_id,
-        sessions.device_type,
-        count(*) as session_count
-    from sessions
-    inner join population
-        on sessions.customer_id = population.customer_id
-    where sessions.started_at <= population.as_of
-    group by sessions.customer_id, sessions.device_type
-),
-
-devices_ranked as (
-    -- most sessions first; ties go to the device name that sorts first
-    select
-        device_sessions.customer_id,
-        device_sessions.device_type,
-        row_number() over (
-            partition by device_sessions.customer_id
-            order by device_sessions.session_count desc, device_sessions.device_type asc
-        ) as device_rank
-    from device_sessions
-),
-
 final as (
     select
-        population.customer_id,
-        population.as_of,
-        ages.age,
+        population_aged.customer_id,
+        population_aged.as_of,
+        population_aged.age,
         case
-            when ages.age is null then 'unknown'
-            when ages.age < 18 then 'under_18'
-            when ages.age < 25 then '18_24'
-            when ages.age < 35 then '25_34'
-            when ages.age < 45 then '35_44'
-            when ages.age < 55 then '45_54'
-            when ages.age < 65 then '55_64'
+            when population_aged.age is null then 'unknown'
+            when population_aged.age < 18 then 'under_18'
+            when population_aged.age < 25 then '18_24'
+            when population_aged.age < 35 then '25_34'
+            when population_aged.age < 45 then '35_44'
+            when population_aged.age < 55 then '45_54'
+            when population_aged.age < 65 then '55_64'
             else '65_plus'
         end as age_band,
-        coalesce(population.gender, 'unknown') as gender,
+        coalesce(population_aged.gender, 'unknown') as gender,
         -- a possessive is dropped so that bachelor's and bachelor chart together
-        coalesce(replace(population.education, chr(39) || 's', ''), 'unknown') as education,
-        coalesce(population.occupation, 'unknown') as occupation,
-        coalesce(population.marital_status, 'unknown') as marital_status,
-        population.children_count,
-        population.annual_income,
+        coalesce(replace(population_aged.education, chr(39) || 's', ''), 'unknown') as education,
+        coalesce(population_aged.occupation, 'unknown') as occupation,
+        coalesce(population_aged.marital_status, 'unknown') as marital_status,
+        population_aged.children_count,
+        population_aged.annual_income,
         case
-            when population.annual_income is null then 'unknown'
+            when population_aged.annual_income is null then 'unknown'
             else coalesce(income_bands.income_band, 'unknown')
         end as income_band,
-        population.customer_type,
-        population.company_type,
+        population_aged.customer_type,
+        population_aged.company_type,
         case
-            when population.acquisition_channel is null then 'unknown'
+            when population_aged.acquisition_channel is null then 'unknown'
             else coalesce(channel_map.acquisition_channel, 'other')
         end as acquisition_channel,
-        population.acquisition_channel as acquisition_channel_raw,
-        devices_ranked.device_type as primary_device,
+        population_aged.acquisition_channel as acquisition_channel_raw,
+        customer_sessions.primary_device,
         case
-            when population.is_email_valid
-                then {{ sha256_hex('population.email') }}
+            when population_aged.is_email_valid
+                then {{ sha256_hex('population_aged.email') }}
         end as email_sha256
-    from population
-    left join ages
-        on population.customer_id = ages.customer_id
+    from population_aged
     left join channel_map
-        on population.acquisition_channel = channel_map.raw_value
+        on population_aged.acquisition_channel = channel_map.raw_value
     left join income_bands
         on
-            population.annual_income >= income_bands.min_income
+            population_aged.annual_income >= income_bands.min_income
             and (
                 income_bands.max_income is null
-                or population.annual_income < income_bands.max_income
+                or population_aged.annual_income < income_bands.max_income
             )
-    left join devices_ranked
-        on
-            population.customer_id = devices_ranked.customer_id
-            and devices_ranked.device_rank = 1
+    left join customer_sessions
+        on population_aged.customer_id = customer_sessions.customer_id
 )
 
 select * from final

@@ -14,13 +14,14 @@ population as (
 ),
 
 orders_sequenced as (
+    -- orders at the same instant are next to each other in any order and 0 days apart, so
+    -- the gaps need no tie-break on order_id (a cheaper sort)
     select
         counted_orders.customer_id,
-        counted_orders.order_id,
         counted_orders.ordered_at,
         lag(counted_orders.ordered_at) over (
             partition by counted_orders.customer_id
-            order by counted_orders.ordered_at asc, counted_orders.order_id asc
+            order by counted_orders.ordered_at asc
         ) as previous_ordered_at
     from counted_orders
 ),
@@ -74,15 +75,14 @@ order_months as (
 ),
 
 peak_months as (
-    -- most orders first; ties go to the earlier calendar month
+    -- most orders first; ties go to the earlier calendar month: the largest
+    -- month_order_count * 100 + (12 - order_month) (an aggregate, not a sort per customer)
     select
         order_months.customer_id,
-        order_months.order_month,
-        row_number() over (
-            partition by order_months.customer_id
-            order by order_months.month_order_count desc, order_months.order_month asc
-        ) as month_rank
+        12 - max(order_months.month_order_count * 100 + 12 - order_months.order_month) % 100
+            as order_month
     from order_months
+    group by order_months.customer_id
 ),
 
 last_orders as (
@@ -110,9 +110,7 @@ cycles as (
     inner join last_orders
         on medians.customer_id = last_orders.customer_id
     inner join peak_months
-        on
-            medians.customer_id = peak_months.customer_id
-            and peak_months.month_rank = 1
+        on medians.customer_id = peak_months.customer_id
 ),
 
 final as (

@@ -1,4 +1,8 @@
 -- The customer population: every clean customer registered at or before as_of.
+-- A view: a filter over stg_shop__customers, whose readers each take a few of its columns;
+-- a copy of every column of every customer cost more to write than the filter to repeat.
+{{ config(materialized='view') }}
+
 with
 
 customers as (

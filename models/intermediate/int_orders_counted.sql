@@ -1,6 +1,11 @@
 -- Counted orders (segments.md): clean purchases ordered at or before as_of by a member
 -- of the population, with order_total converted to the reporting currency and rounded
 -- to cents per order.
+-- A view: its consumers need customer-level results (order metrics, last order, purchase
+-- cycle, category spend), and writing these 10M order rows to a table cost more than
+-- reading stg_shop__orders again in each of them.
+{{ config(materialized='view') }}
+
 with
 
 orders as (

@@ -1,6 +1,8 @@
 -- Current segment membership, one row per customer and segment they belong to: the
 -- flags of int_customers_segmented unpivoted. The snapshot segment_membership_snapshot
 -- records it at every build, which gives the history and the transitions in marts.
+-- A view: one pass over the flags when the snapshot reads it, no table of every membership.
+{{ config(materialized='view') }}
 {%- set segments = segment_flags() %}
 
 with
