@@ -73,53 +73,53 @@
 {% endmacro %}
 
 {#
-    The condition on a raw row (`raw_alias`) that puts its id in the refresh window of an
-    incremental run (base_shop__<table_name>_keys reads it once per run).
+    The condition on a raw row (`raw_alias`) of orders, sessions or carts that puts its id
+    in the refresh window of an incremental run (base_shop__<table_name>_keys reads it once
+    per run; order lines follow their orders there).
 #}
 {% macro raw_window_condition(table_name, raw_alias) %}
     {%- set spec = event_tables()[table_name] -%}
-    {%- if table_name == 'order_items' -%}
-        {%- set clean_orders = existing_clean_relation('orders') -%}
-        {%- set order_id = 'coalesce(' ~ clean_text(raw_alias ~ '.order_id') ~ ", '')" -%}
-        {%- set condition -%}
-            ({{ order_id }} in (
-                select reloaded.order_id from {{ clean_orders }} as reloaded
-                where reloaded._loaded_at = {{ loaded_at() }}
-            )
-            or {{ order_id }} not in (
-                select known.order_id from {{ clean_orders }} as known
-            ))
-        {%- endset -%}
-    {%- else -%}
-        {%- set cutoff = refresh_cutoff_day(table_name) -%}
-        {%- set condition -%}
-            ({{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.event, cutoff) }}
-            {%- if spec.version is not none %}
-            or {{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.version, cutoff, required=false) }}
-            {%- endif %})
-        {%- endset -%}
-    {%- endif -%}
+    {%- set cutoff = refresh_cutoff_day(table_name) -%}
+    {%- set condition -%}
+        ({{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.event, cutoff) }}
+        {%- if spec.version is not none %}
+        or {{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.version, cutoff, required=false) }}
+        {%- endif %})
+    {%- endset -%}
     {{ return(condition) }}
 {% endmacro %}
 
 {#
-    True for a raw timestamp text that may parse to a time on or after `cutoff_day`: not
-    the canonical `YYYY-MM-DD...` (parsed properly downstream), or a date no more than five
-    days before the cutoff (a zone offset moves the UTC day by at most that). A superset of
-    the rows of the window, which is all that is needed. `required`: null counts as maybe.
+    True for a raw timestamp text that may parse to a time on or after `cutoff_day`: a
+    superset of the rows of the window, which is all that is needed. Works on the raw text
+    as it is (no trim, no parse: this runs on every raw row): a text that starts with a
+    date `YYYY-MM-DD` is in when it sorts at or after the cutoff minus five days (a zone
+    offset moves the UTC day by at most that); any other text (blank, padded, garbage:
+    rows the parser may reject, which must be quarantined when new) is in too.
+    `required`: a null counts as in (a missing required value is quarantined).
 #}
 {% macro raw_time_may_be_recent(raw_column, cutoff_day, required=true) -%}
-    {%- set text = clean_text(raw_column) -%}
     {%- set margin = (modules.datetime.datetime.strptime(cutoff_day, '%Y-%m-%d')
         - modules.datetime.timedelta(days=5)).strftime('%Y-%m-%d')
         if cutoff_day != '0000-00-00' else cutoff_day -%}
     (
-        {% if required %}{{ text }} is null or {% endif %}
-        ({{ text }} is not null and (
-            not {{ regex_matches('substr(' ~ text ~ ', 1, 10)', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
-            or substr({{ text }}, 1, 10) >= '{{ margin }}'
-        ))
+        {% if required %}{{ raw_column }} is null or {% endif %}{{ raw_column }} >= '{{ margin }}'
+        or not {{ starts_with_iso_date(raw_column) }}
     )
+{%- endmacro %}
+
+{# True when the text starts with `YYYY-MM-DD` (digits and dashes). #}
+{% macro starts_with_iso_date(expression) %}
+    {{ return(adapter.dispatch('starts_with_iso_date', 'segmentation')(expression)) }}
+{% endmacro %}
+
+{% macro default__starts_with_iso_date(expression) -%}
+    {{ regex_matches('substr(' ~ expression ~ ', 1, 10)', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+{%- endmacro %}
+
+{# DuckDB: a glob is about twice as fast as a regex match here. #}
+{% macro duckdb__starts_with_iso_date(expression) -%}
+    ({{ expression }} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')
 {%- endmacro %}
 
 {# When this invocation loaded the rows (the batch marker of the incremental models). #}

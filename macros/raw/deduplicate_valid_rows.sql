@@ -68,7 +68,15 @@
     window_keys as (
         select distinct {{ clean_text('window_rows.' ~ key) }} as record_key
         from {{ raw_table(table_name) }} as window_rows
+        {%- if table_name == 'order_items' %}
+        -- the lines of the orders loaded by this run and of the orders not among the clean
+        -- ones (orphans, lines that came before their order)
+        left join {{ existing_clean_relation('orders') }} as clean_orders
+            on coalesce({{ clean_text('window_rows.order_id') }}, '') = clean_orders.order_id
+        where clean_orders.order_id is null or clean_orders._loaded_at = {{ loaded_at() }}
+        {%- else %}
         where {{ raw_window_condition(table_name, 'window_rows') }}
+        {%- endif %}
     ),
 
     raw_ids as (
