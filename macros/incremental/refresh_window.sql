@@ -122,6 +122,30 @@
     ({{ expression }} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')
 {%- endmacro %}
 
+{#
+    Pre-hook of quarantined_rows in an incremental run: deletes the rows that this run
+    reads again and re-appends if still rejected: all rows of a table read in full
+    (customers, products), and of an event table the rows of the ids in its
+    base_shop__<t>_keys and the rows without an id.
+#}
+{% macro delete_quarantine_rows_read_again() %}
+    {%- if not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set conditions = [] -%}
+    {%- for table_name in raw_contract() -%}
+        {%- if reads_raw_window(table_name) -%}
+            {%- do conditions.append(
+                "(source_table = '" ~ table_name ~ "' and (record_key is null or record_key in ("
+                ~ "select read_again.record_key from " ~ ref('base_shop__' ~ table_name ~ '_keys')
+                ~ " as read_again)))") -%}
+        {%- else -%}
+            {%- do conditions.append("source_table = '" ~ table_name ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('delete from ' ~ this ~ ' where ' ~ conditions | join('\n    or ')) }}
+{% endmacro %}
+
 {# When this invocation loaded the rows (the batch marker of the incremental models). #}
 {% macro loaded_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})

@@ -1,12 +1,18 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
 -- null when the id itself was missing), the reason code and the row's values.
--- After an incremental run (DuckDB) the rows of the ids the run did not read are kept
--- from the previous run; the ids it read (base_shop__<t>_keys) are replaced
+-- Incremental on DuckDB: a pre-hook deletes the rows of the ids this run reads again
+-- (base_shop__<t>_keys; every row of customers and products, and every row without an
+-- id), then the rejected rows read by this run are appended
 -- (macros/incremental/refresh_window.sql).
+{{ config(
+    materialized=event_table_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_quarantine_rows_read_again() }}"
+) }}
 -- depends_on: {{ ref('base_shop__orders_keys') }}, {{ ref('base_shop__order_items_keys') }}
 -- depends_on: {{ ref('base_shop__sessions_keys') }}, {{ ref('base_shop__carts_keys') }}
 {%- set contract = raw_contract() %}
-{%- set previous = load_relation(this) if execute else none %}
 
 with
 
@@ -19,23 +25,6 @@ with
         base_rows.record_text as raw_record
     from {{ ref('base_shop__' ~ table_name) }} as base_rows
     where base_rows.reject_reason is not null
-    {%- if previous is not none and reads_raw_window(table_name) %}
-    union all
-    -- the previous run's rows of the ids this run did not read (rows without an id are
-    -- all read again)
-    select
-        kept.source_table,
-        kept.record_key,
-        kept.reason_code,
-        kept.raw_record
-    from {{ previous }} as kept
-    left join {{ ref('base_shop__' ~ table_name ~ '_keys') }} as reread
-        on kept.record_key = reread.record_key
-    where
-        kept.source_table = '{{ table_name }}'
-        and kept.record_key is not null
-        and reread.record_key is null
-    {%- endif %}
 ),
 
 {% endfor %}
