@@ -1,27 +1,15 @@
 -- One row per customer and segment they belong to, shaped for the semantic layer: the
--- segment, the member's lifetime value (their revenue) and the as_of date. Country and
--- channel come through the customer entity (semantic_customers).
-{%- set segments = segment_flags() %}
-
+-- memberships of int_segment_memberships with the member's lifetime value (their revenue)
+-- and the as_of date. Country and channel come through the customer entity
+-- (semantic_customers).
 with
+
+memberships as (
+    select * from {{ ref('int_segment_memberships') }}
+),
 
 profiles as (
     select * from {{ ref('customer_profile') }}
-),
-
-memberships as (
-    {%- for segment_name, flag in segments %}
-    select
-        profiles.customer_id,
-        '{{ segment_name }}' as segment,
-        cast(profiles.as_of as date) as as_of_date,
-        profiles.lifetime_value
-    from profiles
-    where profiles.{{ flag }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
 ),
 
 final as (
@@ -30,9 +18,11 @@ final as (
             as membership_id,
         memberships.customer_id,
         memberships.segment,
-        memberships.as_of_date,
-        memberships.lifetime_value
+        cast(memberships.as_of as date) as as_of_date,
+        profiles.lifetime_value
     from memberships
+    inner join profiles
+        on memberships.customer_id = profiles.customer_id
 )
 
 select * from final

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from segwh.export import SEGMENTS as EXPORT_SEGMENTS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "small-dirty"
 FIXTURE_RAW_DIR = FIXTURE_DIR / "raw"
@@ -25,16 +27,7 @@ FIXTURE_EXPECTED_DIR = FIXTURE_DIR / "expected"
 FIXTURE_AS_OF = "2025-07-01 00:00:00"
 
 RAW_TABLES = ("customers", "orders", "order_items", "products", "sessions", "carts")
-SEGMENTS = (
-    "vip",
-    "hesitant",
-    "registered_no_order",
-    "geographic",
-    "loyal",
-    "one_time_buyers",
-    "coupon_lovers",
-    "cart_abandoners",
-)
+SEGMENTS = EXPORT_SEGMENTS  # every relation in schema segments that holds members
 
 # `dbt build` without the project's unit tests: they do not read raw data, so the builds
 # that only vary the raw input skip them (the acceptance build runs the full `dbt build`).

@@ -16,17 +16,10 @@ import duckdb
 import pytest
 from conftest import REPO_ROOT, run_dbt
 
+from segwh.bench import FLAGS  # segment relation -> profile flag
+
 SAMPLE_DIR = REPO_ROOT / "seeds" / "sample"
 EXPECTED_DIR = REPO_ROOT / "tests" / "fixtures" / "sample_expected"
-FLAGS = {
-    "vip": "is_vip",
-    "hesitant": "is_hesitant",
-    "registered_no_order": "is_registered_no_order",
-    "loyal": "is_loyal",
-    "one_time_buyers": "is_one_time_buyer",
-    "coupon_lovers": "is_coupon_lover",
-    "cart_abandoners": "is_cart_abandoner",
-}
 
 
 @pytest.fixture(scope="module")
