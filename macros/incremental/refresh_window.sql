@@ -2,9 +2,10 @@
     Incremental refresh of the large event tables (orders, order lines, sessions, carts).
 
     The base models base_shop__* are views (parsing is cheap next to writing tens of
-    millions of rows); the clean models stg_shop__{orders,order_items,sessions,carts} are
-    dbt incremental models on DuckDB (delete+insert on the id) and plain tables on Spark
-    (parquet, no Delta). quarantined_rows keeps the rows of the ids it did not read.
+    millions of rows); the checked models stg_shop__{orders,order_items,sessions,carts}_checked
+    (the clean rows and the rejected rows, from one parse) are dbt incremental models on
+    DuckDB (delete+insert on the id) and plain tables on Spark (parquet, no Delta). The
+    clean views stg_shop__<t> and the view quarantined_rows read them.
 
     Which raw rows a run reads (the base views and base_shop__<t>_keys are re-created by
     every run):
@@ -17,7 +18,7 @@
         orders (orphans, and lines that came before their order).
     Since every row of an id is read, its clean row is decided again over all its
     versions (re-exported rows replace it whatever their event time; `_versions` stays
-    exact) and its quarantined rows are replaced. A row whose version time is older than
+    exact) and its rejected rows are replaced. A row whose version time is older than
     the window when it first arrives is not read: the reconciliation test (raw = clean +
     quarantined + merged) fails, and `dbt build --full-refresh` reads everything again.
 #}
@@ -37,9 +38,9 @@
     }) }}
 {% endmacro %}
 
-{# The existing clean relation stg_shop__<table_name>, or none. #}
-{% macro existing_clean_relation(table_name) %}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table_name) -%}
+{# The existing checked table stg_shop__<table_name>_checked (clean and rejected rows), or none. #}
+{% macro existing_checked_relation(table_name) %}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table_name ~ '_checked') -%}
     {%- if node is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -53,7 +54,7 @@
         or table_name not in event_tables() -%}
         {{ return(false) }}
     {%- endif -%}
-    {{ return(existing_clean_relation(table_name) is not none) }}
+    {{ return(existing_checked_relation(table_name) is not none) }}
 {% endmacro %}
 
 {# The cutoff day ('YYYY-MM-DD') of the window, from the clean rows' latest version day. #}
@@ -63,7 +64,8 @@
         else 'coalesce(' ~ spec.version ~ ', ' ~ spec.event ~ ')' -%}
     {%- set latest = run_query(
         "select cast(max(cast(" ~ version_time ~ " as date)) as varchar) from "
-        ~ existing_clean_relation(table_name)).columns[0].values()[0] -%}
+        ~ existing_checked_relation(table_name) ~ " where reject_reason is null"
+        ).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return('0000-00-00') }}
     {%- endif -%}
@@ -123,27 +125,15 @@
 {%- endmacro %}
 
 {#
-    Pre-hook of quarantined_rows in an incremental run: deletes the rows that this run
-    reads again and re-appends if still rejected: all rows of a table read in full
-    (customers, products), and of an event table the rows of the ids in its
-    base_shop__<t>_keys and the rows without an id.
+    Pre-hook of the incremental checked tables: an incremental run reads every raw row
+    without an id again (they are few, and all rejected), so their previous rows go
+    first. delete+insert on the id cannot match them (null = null is not true).
 #}
-{% macro delete_quarantine_rows_read_again() %}
+{% macro delete_rows_without_id(key) %}
     {%- if not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set conditions = [] -%}
-    {%- for table_name in raw_contract() -%}
-        {%- if reads_raw_window(table_name) -%}
-            {%- do conditions.append(
-                "(source_table = '" ~ table_name ~ "' and (record_key is null or record_key in ("
-                ~ "select read_again.record_key from " ~ ref('base_shop__' ~ table_name ~ '_keys')
-                ~ " as read_again)))") -%}
-        {%- else -%}
-            {%- do conditions.append("source_table = '" ~ table_name ~ "'") -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return('delete from ' ~ this ~ ' where ' ~ conditions | join('\n    or ')) }}
+    {{ return('delete from ' ~ this ~ ' where ' ~ key ~ ' is null') }}
 {% endmacro %}
 
 {# When this invocation loaded the rows (the batch marker of the incremental models). #}

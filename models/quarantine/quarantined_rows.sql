@@ -1,17 +1,9 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
 -- null when the id itself was missing), the reason code and the row's values.
--- Incremental on DuckDB: a pre-hook deletes the rows of the ids this run reads again
--- (base_shop__<t>_keys; every row of customers and products, and every row without an
--- id), then the rejected rows read by this run are appended
--- (macros/incremental/refresh_window.sql).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_quarantine_rows_read_again() }}"
-) }}
--- depends_on: {{ ref('base_shop__orders_keys') }}, {{ ref('base_shop__order_items_keys') }}
--- depends_on: {{ ref('base_shop__sessions_keys') }}, {{ ref('base_shop__carts_keys') }}
+-- A view on the checked tables stg_shop__<t>_checked, which keep the rejected rows next
+-- to the clean ones: each raw row is parsed once, and an incremental run replaces the
+-- rejected rows of the ids it reads there.
+{{ config(materialized='view') }}
 {%- set contract = raw_contract() %}
 
 with
@@ -20,11 +12,11 @@ with
 {{ table_name }}_rejected as (
     select
         '{{ table_name }}' as source_table,
-        base_rows.{{ spec.key }} as record_key,
-        base_rows.reject_reason as reason_code,
-        base_rows.record_text as raw_record
-    from {{ ref('base_shop__' ~ table_name) }} as base_rows
-    where base_rows.reject_reason is not null
+        checked_rows.{{ spec.key }} as record_key,
+        checked_rows.reject_reason as reason_code,
+        checked_rows.record_text as raw_record
+    from {{ ref('stg_shop__' ~ table_name ~ '_checked') }} as checked_rows
+    where checked_rows.reject_reason is not null
 ),
 
 {% endfor %}

@@ -1,40 +1,22 @@
--- One row per clean order line (duplicated line ids merged by the tie rule).
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='order_item_id',
-    on_schema_change='fail'
-) }}
--- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
--- the refresh window (macros/incremental/refresh_window.sql), and their clean rows are
--- replaced.
+-- The clean order items: the valid rows of stg_shop__order_items_checked (a view, no copy).
+{{ config(materialized='view') }}
 with
 
-latest as (
-    {{ deduplicate_valid_rows(
-        ref('base_shop__order_items'),
-        'order_item_id',
-        columns=[
-            'order_item_id',
-            'order_id',
-            'product_id',
-            'quantity',
-            'unit_price'
-        ]) }}
+checked as (
+    select * from {{ ref('stg_shop__order_items_checked') }}
 ),
 
 final as (
     select
-        latest.order_item_id,
-        latest.order_id,
-        latest.product_id,
-        latest.quantity,
-        latest.unit_price,
-        -- valid raw rows merged into this row (1 = seen once)
-        latest._versions,
-        -- when this row was last (re)loaded: the incremental batch marker
-        {{ loaded_at() }} as _loaded_at
-    from latest
+        checked.order_item_id,
+        checked.order_id,
+        checked.product_id,
+        checked.quantity,
+        checked.unit_price,
+        checked._versions,
+        checked._loaded_at
+    from checked
+    where checked.reject_reason is null
 )
 
 select * from final

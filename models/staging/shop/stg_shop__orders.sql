@@ -1,56 +1,29 @@
--- One row per clean order: the latest valid version of each order_id.
-{{ config(
-    materialized=event_table_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='order_id',
-    on_schema_change='fail'
-) }}
--- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
--- the refresh window (macros/incremental/refresh_window.sql), and their clean rows are
--- replaced.
+-- The clean orders: the valid rows of stg_shop__orders_checked (a view, no copy).
+{{ config(materialized='view') }}
 with
 
-latest as (
-    {{ deduplicate_valid_rows(
-        ref('base_shop__orders'),
-        'order_id',
-        columns=[
-            'order_id',
-            'customer_id',
-            'ordered_at',
-            'updated_at',
-            'status',
-            'is_purchase',
-            'currency_code',
-            'order_total',
-            'discount_total',
-            'coupon_code',
-            'has_coupon',
-            'sales_channel'
-        ],
-        event_column='ordered_at',
-        version_column='updated_at') }}
+checked as (
+    select * from {{ ref('stg_shop__orders_checked') }}
 ),
 
 final as (
     select
-        latest.order_id,
-        latest.customer_id,
-        latest.ordered_at,
-        latest.updated_at,
-        latest.status,
-        latest.is_purchase,
-        latest.currency_code,
-        latest.order_total,
-        latest.discount_total,
-        latest.coupon_code,
-        latest.has_coupon,
-        latest.sales_channel,
-        -- valid raw rows merged into this row (1 = seen once)
-        latest._versions,
-        -- when this row was last (re)loaded: the incremental batch marker
-        {{ loaded_at() }} as _loaded_at
-    from latest
+        checked.order_id,
+        checked.customer_id,
+        checked.ordered_at,
+        checked.updated_at,
+        checked.status,
+        checked.is_purchase,
+        checked.currency_code,
+        checked.order_total,
+        checked.discount_total,
+        checked.coupon_code,
+        checked.has_coupon,
+        checked.sales_channel,
+        checked._versions,
+        checked._loaded_at
+    from checked
+    where checked.reject_reason is null
 )
 
 select * from final

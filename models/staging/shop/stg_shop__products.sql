@@ -1,27 +1,20 @@
--- One row per clean product (duplicated ids merged by the contract's tie rule).
+-- The clean products: the valid rows of stg_shop__products_checked (a view, no copy).
+{{ config(materialized='view') }}
 with
 
-latest as (
-    {{ deduplicate_valid_rows(
-        ref('base_shop__products'),
-        'product_id',
-        columns=[
-            'product_id',
-            'product_name',
-            'category',
-            'list_price'
-        ]) }}
+checked as (
+    select * from {{ ref('stg_shop__products_checked') }}
 ),
 
 final as (
     select
-        latest.product_id,
-        latest.product_name,
-        latest.category,
-        latest.list_price,
-        -- valid raw rows merged into this row (1 = seen once)
-        latest._versions
-    from latest
+        checked.product_id,
+        checked.product_name,
+        checked.category,
+        checked.list_price,
+        checked._versions
+    from checked
+    where checked.reject_reason is null
 )
 
 select * from final

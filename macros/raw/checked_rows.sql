@@ -1,19 +1,25 @@
 {#
-    The valid rows of a base view (reject_reason is null), one per id, by raw-data.md
-    rule 6: the latest version (updated_at; null counts as the event time) wins, ties go
-    to the latest event time, then to the row whose record_text sorts last (byte order).
-    Returns `columns` and `_versions` (how many valid raw rows were merged into this row:
-    1 for an id seen once).
+    Every raw row of a base view read once, split in one pass (the model
+    stg_shop__<table>_checked):
+      - the valid rows (reject_reason null), one per id, by raw-data.md rule 6: the latest
+        version (updated_at; null counts as the event time) wins, ties go to the latest
+        event time, then to the row whose record_text sorts last (byte order);
+        `_versions` = how many valid raw rows were merged into the row (1 = seen once);
+      - every rejected row, with its reject_reason and record_text (the quarantine reads
+        them: quarantined_rows). Its typed columns hold what could be read; `_versions` is
+        null.
+    Returns `columns`, `_versions`, `reject_reason` and `record_text` (null on valid rows).
 
-    Only the rows of ids that occur more than once among the raw rows (_is_duplicated,
-    from base_shop__<table>_duplicates) are ranked, a few percent of the rows; the others
-    pass through. The flag comes from a join on the raw id, before any parsing, so each of
-    the two reads of the base view parses only its own rows, and record_text is built for
-    the duplicated ones only. Same result as ranking every row, without sorting tens of
-    millions of rows by id.
+    Only the valid rows of ids that occur more than once among the raw rows
+    (_is_duplicated, from base_shop__<table>_keys) are ranked, a few percent of the rows;
+    the others pass through. The flag comes from a join on the raw id, before any
+    parsing, so each of the two reads of the base view parses only its own rows, and
+    record_text is built for the duplicated and the rejected rows only. Same result as
+    ranking every row, without sorting tens of millions of rows by id; and the clean
+    tables and the quarantine come from one parse of each raw row.
 #}
-{% macro deduplicate_valid_rows(base_relation, key, columns, event_column=none,
-                                version_column=none) -%}
+{% macro checked_rows(base_relation, key, columns, event_column=none,
+                      version_column=none) -%}
     {%- set order_terms = [] -%}
     {%- if version_column is not none and event_column is not none -%}
         {%- do order_terms.append('coalesce(' ~ version_column ~ ', ' ~ event_column ~ ') desc') -%}
@@ -22,20 +28,27 @@
         {%- do order_terms.append(event_column ~ ' desc') -%}
     {%- endif -%}
     {%- do order_terms.append('record_text desc') -%}
+    -- the valid rows of ids seen once, and every rejected row
     select
         {%- for column_name in columns %}
         single_rows.{{ column_name }},
         {%- endfor %}
-        1 as _versions
+        case when single_rows.reject_reason is null then 1 end as _versions,
+        single_rows.reject_reason,
+        case when single_rows.reject_reason is not null then single_rows.record_text end
+            as record_text
     from {{ base_relation }} as single_rows
-    where single_rows.reject_reason is null
-        and not single_rows._is_duplicated
+    where single_rows.reject_reason is not null
+        or not single_rows._is_duplicated
     union all
+    -- the valid rows of duplicated ids: the winning version of each
     select
         {%- for column_name in columns %}
         ranked_rows.{{ column_name }},
         {%- endfor %}
-        ranked_rows._versions
+        ranked_rows._versions,
+        cast(null as {{ dbt.type_string() }}) as reject_reason,
+        cast(null as {{ dbt.type_string() }}) as record_text
     from (
         select
             base_rows.*,
@@ -71,8 +84,9 @@
         {%- if table_name == 'order_items' %}
         -- the lines of the orders loaded by this run and of the orders not among the clean
         -- ones (orphans, lines that came before their order)
-        left join {{ existing_clean_relation('orders') }} as clean_orders
+        left join {{ existing_checked_relation('orders') }} as clean_orders
             on coalesce({{ clean_text('window_rows.order_id') }}, '') = clean_orders.order_id
+            and clean_orders.reject_reason is null
         where clean_orders.order_id is null or clean_orders._loaded_at = {{ loaded_at() }}
         {%- else %}
         where {{ raw_window_condition(table_name, 'window_rows') }}

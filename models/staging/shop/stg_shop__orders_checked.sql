@@ -1,0 +1,62 @@
+-- One row per clean order: the latest valid version of each order_id,
+-- and every rejected raw row with its reason (quarantined_rows reads them; the view
+-- stg_shop__orders holds the clean rows). Each raw row is parsed once.
+{{ config(
+    materialized=event_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_without_id('order_id') }}"
+) }}
+-- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
+-- the refresh window (macros/incremental/refresh_window.sql), and their rows are replaced;
+-- the rows without an id (all rejected, all read again) are deleted first.
+with
+
+checked as (
+    {{ checked_rows(
+        ref('base_shop__orders'),
+        'order_id',
+        columns=[
+            'order_id',
+            'customer_id',
+            'ordered_at',
+            'updated_at',
+            'status',
+            'is_purchase',
+            'currency_code',
+            'order_total',
+            'discount_total',
+            'coupon_code',
+            'has_coupon',
+            'sales_channel'
+        ],
+        event_column='ordered_at',
+        version_column='updated_at') }}
+),
+
+final as (
+    select
+        checked.order_id,
+        checked.customer_id,
+        checked.ordered_at,
+        checked.updated_at,
+        checked.status,
+        checked.is_purchase,
+        checked.currency_code,
+        checked.order_total,
+        checked.discount_total,
+        checked.coupon_code,
+        checked.has_coupon,
+        checked.sales_channel,
+        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
+        checked._versions,
+        -- null on a valid row, else the quarantine reason code and the row's values
+        checked.reject_reason,
+        checked.record_text,
+        -- when this row was last (re)loaded: the incremental batch marker
+        {{ loaded_at() }} as _loaded_at
+    from checked
+)
+
+select * from final

@@ -1,0 +1,51 @@
+-- One row per clean session: sessions logged twice are kept once,
+-- and every rejected raw row with its reason (quarantined_rows reads them; the view
+-- stg_shop__sessions holds the clean rows). Each raw row is parsed once.
+{{ config(
+    materialized=event_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_without_id('session_id') }}"
+) }}
+-- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
+-- the refresh window (macros/incremental/refresh_window.sql), and their rows are replaced;
+-- the rows without an id (all rejected, all read again) are deleted first.
+with
+
+checked as (
+    {{ checked_rows(
+        ref('base_shop__sessions'),
+        'session_id',
+        columns=[
+            'session_id',
+            'customer_id',
+            'started_at',
+            'ended_at',
+            'device_type',
+            'page_views',
+            'traffic_source'
+        ],
+        event_column='started_at') }}
+),
+
+final as (
+    select
+        checked.session_id,
+        checked.customer_id,
+        checked.started_at,
+        checked.ended_at,
+        checked.device_type,
+        checked.page_views,
+        checked.traffic_source,
+        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
+        checked._versions,
+        -- null on a valid row, else the quarantine reason code and the row's values
+        checked.reject_reason,
+        checked.record_text,
+        -- when this row was last (re)loaded: the incremental batch marker
+        {{ loaded_at() }} as _loaded_at
+    from checked
+)
+
+select * from final
