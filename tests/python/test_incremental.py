@@ -85,3 +85,37 @@ def test_incremental_equals_full_refresh(builds: tuple[Path, Path, Path]) -> Non
                 differences.append(f"{schema}.{table}: {extra} rows only incremental, "
                                    f"{missing} only full")
     assert not differences, "\n".join(differences)
+
+
+def test_latest_load_tests_read_the_rows_of_the_latest_load(
+    builds: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The stg event views' tests (meta latest_load_only) see the rows the latest run loaded.
+
+    A duplicated session id among the rows of an older load is outside their scope; the
+    same duplicate in the latest load fails `unique`.
+    """
+    incremental, _, next_day = builds
+    warehouse = tmp_path / incremental.name  # the views name their database: keep the name
+    warehouse.write_bytes(incremental.read_bytes())
+    test = ["test", "--select", "unique_stg_shop__sessions_session_id"]
+
+    def duplicate_a_row(latest: bool) -> None:
+        with duckdb.connect(str(warehouse)) as con:
+            checked = "staging.stg_shop__sessions_checked"
+            latest_load = f"(select max(_loaded_at) from {checked})"
+            loads = con.execute(f"select count(distinct _loaded_at) from {checked}").fetchone()[0]
+            assert loads == 2, "the incremental run loaded some rows again, not all"
+            condition = f"_loaded_at {'=' if latest else '<'} {latest_load}"
+            inserted = con.execute(
+                f"insert into {checked} select * from {checked} "
+                f"where reject_reason is null and {condition} limit 1").fetchone()[0]
+            assert inserted == 1
+
+    duplicate_a_row(latest=False)
+    result = run_dbt(test, warehouse, tmp_path / "old", vars={"raw_path": str(next_day)})
+    assert "PASS unique_stg_shop__sessions_session_id" in result.stdout.replace("[", "")
+    duplicate_a_row(latest=True)
+    result = run_dbt(test, warehouse, tmp_path / "latest", vars={"raw_path": str(next_day)},
+                     check=False)
+    assert result.returncode != 0 and "FAIL 1" in result.stdout, result.stdout[-2000:]
