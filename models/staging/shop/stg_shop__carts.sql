@@ -8,14 +8,9 @@ checked as (
 
 final as (
     select
-        checked.cart_id,
-        checked.customer_id,
-        checked.created_at,
-        checked.updated_at,
-        checked.completed_order_id,
-        checked.cart_value,
-        checked.currency_code,
-        checked.item_count,
+        {%- for column_name in clean_columns('carts') %}
+        checked.{{ column_name }},
+        {%- endfor %}
         checked._versions,
         checked._loaded_at
     from checked

@@ -17,35 +17,15 @@ checked as (
     {{ checked_rows(
         ref('base_shop__carts'),
         'cart_id',
-        columns=[
-            'cart_id',
-            'customer_id',
-            'created_at',
-            'updated_at',
-            'completed_order_id',
-            'cart_value',
-            'currency_code',
-            'item_count'
-        ],
+        columns=clean_columns('carts'),
         event_column='created_at',
         version_column='updated_at') }}
 ),
 
 final as (
     select
-        checked.cart_id,
-        checked.customer_id,
-        checked.created_at,
-        checked.updated_at,
-        checked.completed_order_id,
-        checked.cart_value,
-        checked.currency_code,
-        checked.item_count,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text,
+        -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+        checked.*,
         -- when this row was last (re)loaded: the incremental batch marker
         {{ loaded_at() }} as _loaded_at
     from checked

@@ -8,70 +8,14 @@ checked as (
     {{ checked_rows(
         ref('base_shop__customers'),
         'customer_id',
-        columns=[
-            'customer_id',
-            'registered_at',
-            'updated_at',
-            'email',
-            'is_email_valid',
-            'phone',
-            'phone_digits',
-            'gender',
-            'gender_raw',
-            'birth_date',
-            'country_code',
-            'country_code_raw',
-            'region',
-            'city',
-            'work_city',
-            'acquisition_channel',
-            'customer_type',
-            'company_type',
-            'education',
-            'occupation',
-            'marital_status',
-            'children_count',
-            'annual_income',
-            'sms_opt_in',
-            'email_opt_in'
-        ],
+        columns=clean_columns('customers'),
         event_column='registered_at',
         version_column='updated_at') }}
 ),
 
 final as (
-    select
-        checked.customer_id,
-        checked.registered_at,
-        checked.updated_at,
-        checked.email,
-        checked.is_email_valid,
-        checked.phone,
-        checked.phone_digits,
-        checked.gender,
-        checked.gender_raw,
-        checked.birth_date,
-        checked.country_code,
-        checked.country_code_raw,
-        checked.region,
-        checked.city,
-        checked.work_city,
-        checked.acquisition_channel,
-        checked.customer_type,
-        checked.company_type,
-        checked.education,
-        checked.occupation,
-        checked.marital_status,
-        checked.children_count,
-        checked.annual_income,
-        checked.sms_opt_in,
-        checked.email_opt_in,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text
-    from checked
+    -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+    select * from checked
 )
 
 select * from final

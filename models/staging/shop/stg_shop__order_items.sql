@@ -8,11 +8,9 @@ checked as (
 
 final as (
     select
-        checked.order_item_id,
-        checked.order_id,
-        checked.product_id,
-        checked.quantity,
-        checked.unit_price,
+        {%- for column_name in clean_columns('order_items') %}
+        checked.{{ column_name }},
+        {%- endfor %}
         checked._versions,
         checked._loaded_at
     from checked

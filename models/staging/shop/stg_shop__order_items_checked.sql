@@ -17,27 +17,13 @@ checked as (
     {{ checked_rows(
         ref('base_shop__order_items'),
         'order_item_id',
-        columns=[
-            'order_item_id',
-            'order_id',
-            'product_id',
-            'quantity',
-            'unit_price'
-        ]) }}
+        columns=clean_columns('order_items')) }}
 ),
 
 final as (
     select
-        checked.order_item_id,
-        checked.order_id,
-        checked.product_id,
-        checked.quantity,
-        checked.unit_price,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text,
+        -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+        checked.*,
         -- when this row was last (re)loaded: the incremental batch marker
         {{ loaded_at() }} as _loaded_at
     from checked

@@ -8,18 +8,9 @@ checked as (
 
 final as (
     select
-        checked.order_id,
-        checked.customer_id,
-        checked.ordered_at,
-        checked.updated_at,
-        checked.status,
-        checked.is_purchase,
-        checked.currency_code,
-        checked.order_total,
-        checked.discount_total,
-        checked.coupon_code,
-        checked.has_coupon,
-        checked.sales_channel,
+        {%- for column_name in clean_columns('orders') %}
+        checked.{{ column_name }},
+        {%- endfor %}
         checked._versions,
         checked._loaded_at
     from checked

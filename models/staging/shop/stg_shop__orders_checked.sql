@@ -17,43 +17,15 @@ checked as (
     {{ checked_rows(
         ref('base_shop__orders'),
         'order_id',
-        columns=[
-            'order_id',
-            'customer_id',
-            'ordered_at',
-            'updated_at',
-            'status',
-            'is_purchase',
-            'currency_code',
-            'order_total',
-            'discount_total',
-            'coupon_code',
-            'has_coupon',
-            'sales_channel'
-        ],
+        columns=clean_columns('orders'),
         event_column='ordered_at',
         version_column='updated_at') }}
 ),
 
 final as (
     select
-        checked.order_id,
-        checked.customer_id,
-        checked.ordered_at,
-        checked.updated_at,
-        checked.status,
-        checked.is_purchase,
-        checked.currency_code,
-        checked.order_total,
-        checked.discount_total,
-        checked.coupon_code,
-        checked.has_coupon,
-        checked.sales_channel,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text,
+        -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+        checked.*,
         -- when this row was last (re)loaded: the incremental batch marker
         {{ loaded_at() }} as _loaded_at
     from checked

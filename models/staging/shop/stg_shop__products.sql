@@ -8,10 +8,9 @@ checked as (
 
 final as (
     select
-        checked.product_id,
-        checked.product_name,
-        checked.category,
-        checked.list_price,
+        {%- for column_name in clean_columns('products') %}
+        checked.{{ column_name }},
+        {%- endfor %}
         checked._versions
     from checked
     where checked.reject_reason is null

@@ -8,26 +8,12 @@ checked as (
     {{ checked_rows(
         ref('base_shop__products'),
         'product_id',
-        columns=[
-            'product_id',
-            'product_name',
-            'category',
-            'list_price'
-        ]) }}
+        columns=clean_columns('products')) }}
 ),
 
 final as (
-    select
-        checked.product_id,
-        checked.product_name,
-        checked.category,
-        checked.list_price,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text
-    from checked
+    -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+    select * from checked
 )
 
 select * from final

@@ -8,13 +8,9 @@ checked as (
 
 final as (
     select
-        checked.session_id,
-        checked.customer_id,
-        checked.started_at,
-        checked.ended_at,
-        checked.device_type,
-        checked.page_views,
-        checked.traffic_source,
+        {%- for column_name in clean_columns('sessions') %}
+        checked.{{ column_name }},
+        {%- endfor %}
         checked._versions,
         checked._loaded_at
     from checked

@@ -17,32 +17,14 @@ checked as (
     {{ checked_rows(
         ref('base_shop__sessions'),
         'session_id',
-        columns=[
-            'session_id',
-            'customer_id',
-            'started_at',
-            'ended_at',
-            'device_type',
-            'page_views',
-            'traffic_source'
-        ],
+        columns=clean_columns('sessions'),
         event_column='started_at') }}
 ),
 
 final as (
     select
-        checked.session_id,
-        checked.customer_id,
-        checked.started_at,
-        checked.ended_at,
-        checked.device_type,
-        checked.page_views,
-        checked.traffic_source,
-        -- valid raw rows merged into this row (1 = seen once; null on a rejected row)
-        checked._versions,
-        -- null on a valid row, else the quarantine reason code and the row's values
-        checked.reject_reason,
-        checked.record_text,
+        -- the clean columns, _versions, reject_reason and record_text (checked_rows)
+        checked.*,
         -- when this row was last (re)loaded: the incremental batch marker
         {{ loaded_at() }} as _loaded_at
     from checked
