@@ -470,8 +470,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where <timestamp>.json goes (build/bench)")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("DBT_THREADS", 1)),
                         help="dbt threads ($DBT_THREADS, 1); DuckDB uses every core, as in dbt")
-    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "4GB"),
-                        help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT, 4GB)")
+    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "3500MB"),
+                        help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT, 3500MB)")
     parser.add_argument("--steps", default=",".join(STEPS),
                         help=f"comma-separated subset of {','.join(STEPS)} (all)")
     return parser.parse_args(argv)
