@@ -34,3 +34,28 @@
         ]
     }[table_name]) }}
 {% endmacro %}
+
+{#
+    The body of the clean view stg_shop__<table_name>: the clean rows of the checked
+    table (reject_reason null) with the clean columns, _versions and, for the event
+    tables, the batch marker _loaded_at.
+#}
+{% macro clean_rows(table_name) -%}
+    {%- set extra = ['_versions'] + (['_loaded_at'] if table_name in event_tables() else []) -%}
+    with
+
+    checked as (
+        select * from {{ ref('stg_shop__' ~ table_name ~ '_checked') }}
+    ),
+
+    final as (
+        select
+            {%- for column_name in clean_columns(table_name) + extra %}
+            checked.{{ column_name }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from checked
+        where checked.reject_reason is null
+    )
+
+    select * from final
+{%- endmacro %}

@@ -1,19 +1,3 @@
 -- The clean customers: the valid rows of stg_shop__customers_checked (a view, no copy).
 {{ config(materialized='view') }}
-with
-
-checked as (
-    select * from {{ ref('stg_shop__customers_checked') }}
-),
-
-final as (
-    select
-        {%- for column_name in clean_columns('customers') %}
-        checked.{{ column_name }},
-        {%- endfor %}
-        checked._versions
-    from checked
-    where checked.reject_reason is null
-)
-
-select * from final
+{{ clean_rows('customers') }}
