@@ -1,7 +1,8 @@
 """Smoke test of the benchmark script (the benchmark itself is `make bench`, not a test).
 
 Runs `python -m segwh.bench` on a tiny generated shop with the cheap steps only (the
-scan floor), checks the table is printed, the JSON written and the data cached.
+scan floor; the write floor after a dbt run), checks the table is printed, the JSON
+written and the data cached.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 
+import duckdb
 from conftest import REPO_ROOT
+
+from segwh import bench
 
 
 def test_bench_help() -> None:
@@ -35,3 +40,28 @@ def test_bench_scan_step_writes_report(tmp_path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     reports = sorted((tmp_path / "out").glob("*.json"))
     assert json.loads(reports[-1].read_text())["generated_seconds"] is None  # cached
+
+
+def test_bench_write_floor_writes_every_raw_table_with_clean_types(tmp_path) -> None:
+    command = [sys.executable, "-m", "segwh.bench", "--customers", "300", "--steps", "run,write",
+               "--data-root", str(tmp_path / "data"), "--work", str(tmp_path / "work"),
+               "--out", str(tmp_path / "out")]
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "run / write" in result.stdout and "dbt run <= 45 s" in result.stdout
+    report = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
+    assert set(report["steps"]["write"]["tables"]) == set(bench.RAW_TABLES)
+    assert report["ratios"]["run_over_write_floor"] > 0
+
+
+def test_write_floor_casts_to_the_clean_types() -> None:
+    con = duckdb.connect()
+    values = ["12.50", "123456789012345.5", "x", None]
+    con.execute("create table raw as select unnest(?) as amount", [values])
+    expression = bench._write_expression("amount", "DECIMAL(38,6)")
+    cast = [row[0] for row in con.execute(f"select {expression} from raw").fetchall()]
+    # the wide value is kept (the narrow cast falls back to the wide one), text is null
+    assert cast == [Decimal("12.5"), Decimal("123456789012345.5"), None, None]
+    timestamps = con.execute(f"select {bench._write_expression('amount', 'TIMESTAMP')} "
+                             "from raw").fetchall()
+    assert timestamps == [(None,)] * 4
