@@ -70,27 +70,27 @@
       - a full build: the ids that occur more than once among the raw rows (a superset of
         the ids with several valid rows: only their rows are ranked);
       - an incremental run: every id of the refresh window (refresh_window.sql), so that
-        the window is worked out once and the base views join to it.
-    Found with passes over the raw id column only, before any parsing.
+        the window is worked out once and the base views join to it. Orders, sessions
+        and carts: the ids with at least one raw row in the window, found in the same
+        single pass over the raw ids that counts them. Order lines: the lines of the
+        orders loaded by this run and of the orders not among the clean ones (orphans,
+        lines that came before their order), found by a join to the clean orders; their
+        raw rows are then counted by a second, cheap pass (a join to those few ids).
+    Found with passes over the raw columns as they are, before any parsing.
 #}
 {% macro raw_keys(table_name) -%}
     {%- set key = raw_contract()[table_name].key -%}
+    {%- set windowed = reads_raw_window(table_name) -%}
     with
 
-    {% if reads_raw_window(table_name) -%}
+    {% if windowed and table_name == 'order_items' -%}
     window_keys as (
         select distinct {{ clean_text('window_rows.' ~ key) }} as record_key
         from {{ raw_table(table_name) }} as window_rows
-        {%- if table_name == 'order_items' %}
-        -- the lines of the orders loaded by this run and of the orders not among the clean
-        -- ones (orphans, lines that came before their order)
         left join {{ existing_checked_relation('orders') }} as clean_orders
             on coalesce({{ clean_text('window_rows.order_id') }}, '') = clean_orders.order_id
             and clean_orders.reject_reason is null
         where clean_orders.order_id is null or clean_orders._loaded_at = {{ loaded_at() }}
-        {%- else %}
-        where {{ raw_window_condition(table_name, 'window_rows') }}
-        {%- endif %}
     ),
 
     raw_ids as (
@@ -101,7 +101,11 @@
     ),
     {%- else -%}
     raw_ids as (
-        select {{ clean_text('raw_rows.' ~ key) }} as record_key
+        select
+            {%- if windowed %}
+            {{ raw_window_condition(table_name, 'raw_rows') }} as is_in_window,
+            {%- endif %}
+            {{ clean_text('raw_rows.' ~ key) }} as record_key
         from {{ raw_table(table_name) }} as raw_rows
     ),
     {%- endif %}
@@ -113,8 +117,10 @@
         from raw_ids
         where raw_ids.record_key is not null
         group by raw_ids.record_key
-        {%- if not reads_raw_window(table_name) %}
+        {%- if not windowed %}
         having count(*) > 1
+        {%- elif table_name != 'order_items' %}
+        having {{ dbt.bool_or('raw_ids.is_in_window') }}
         {%- endif %}
     )
 
