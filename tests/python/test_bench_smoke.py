@@ -24,30 +24,32 @@ def test_bench_help() -> None:
     assert "--customers" in result.stdout and "--steps" in result.stdout
 
 
-def test_bench_scan_step_writes_report(tmp_path) -> None:
-    command = [sys.executable, "-m", "segwh.bench", "--customers", "300", "--steps", "scan",
+def run_bench(tmp_path, steps: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`python -m segwh.bench` on 300 customers, everything under tmp_path; must exit 0."""
+    command = [sys.executable, "-m", "segwh.bench", "--customers", "300", "--steps", steps,
                "--data-root", str(tmp_path / "data"), "--work", str(tmp_path / "work"),
                "--out", str(tmp_path / "out")]
-    first = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert first.returncode == 0, first.stdout + first.stderr
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_bench_scan_step_writes_report(tmp_path) -> None:
+    first = run_bench(tmp_path, "scan")
     assert "scan" in first.stdout and "build / scan" in first.stdout
     reports = list((tmp_path / "out").glob("*.json"))
     assert len(reports) == 1
     report = json.loads(reports[0].read_text())
     assert report["steps"]["scan"]["rows"]["orders"] > 0
     assert report["generated_seconds"] is not None
-    second = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert second.returncode == 0, second.stdout + second.stderr
+    run_bench(tmp_path, "scan")
     reports = sorted((tmp_path / "out").glob("*.json"))
     assert json.loads(reports[-1].read_text())["generated_seconds"] is None  # cached
 
 
 def test_bench_write_floor_writes_every_raw_table_with_clean_types(tmp_path) -> None:
-    command = [sys.executable, "-m", "segwh.bench", "--customers", "300", "--steps", "run,write",
-               "--data-root", str(tmp_path / "data"), "--work", str(tmp_path / "work"),
-               "--out", str(tmp_path / "out")]
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_bench(tmp_path, "run,write", timeout=300)
     assert "run / write" in result.stdout and "dbt run <= 45 s" in result.stdout
     report = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
     assert set(report["steps"]["write"]["tables"]) == set(bench.RAW_TABLES)
