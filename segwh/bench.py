@@ -320,6 +320,7 @@ def duckdb_settings(args: argparse.Namespace) -> dict[str, str]:
         "temp_directory": str(args.work / "duckdb_tmp"),
         "TimeZone": "UTC",
         "preserve_insertion_order": "false",
+        "force_compression": os.environ.get("DUCKDB_FORCE_COMPRESSION", "auto"),
     }
 
 
@@ -591,7 +592,8 @@ def main(argv: list[str] | None = None) -> int:
         "data": str(raw_dir),
         "generated_seconds": round(generated, 1) if generated else None,
         "raw_rows": manifest["rows"],
-        "settings": {"threads": args.threads, "memory_limit": args.memory_limit},
+        "settings": {"threads": args.threads, "memory_limit": args.memory_limit,
+                     "force_compression": duckdb_settings(args)["force_compression"]},
         "machine": machine(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "measured_at": stamp,
