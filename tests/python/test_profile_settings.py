@@ -8,7 +8,9 @@ import pytest
 from conftest import output_of, run_dbt
 
 
-def test_duckdb_settings_come_from_the_environment(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duckdb_settings_come_from_the_environment(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "1234MB")
     monkeypatch.setenv("DUCKDB_FORCE_COMPRESSION", "fsst")
     query = ("select current_setting('memory_limit') as memory_limit, "
