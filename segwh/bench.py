@@ -157,6 +157,21 @@ def ensure_data(args: argparse.Namespace) -> tuple[Path, dict[str, Any], float |
     return directory, json.loads(manifest_path.read_text()), time.perf_counter() - start
 
 
+def raw_source(directory: Path, table: str) -> str:
+    """The SQL that reads one raw parquet file of `directory`."""
+    return f"read_parquet('{directory / (table + '.parquet')}')"
+
+
+def column_names(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    return [c[0] for c in con.execute(f"describe select * from {source}").fetchall()]
+
+
+def remove_database(path: Path) -> None:
+    """Deletes a DuckDB file and its write-ahead log, if they exist."""
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def _ts(column: str) -> str:
     return f"try_cast(trim({column}) as timestamp)"
 
@@ -182,7 +197,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
     con.execute("set preserve_insertion_order = false")
 
     def raw(table: str) -> str:
-        return f"read_parquet('{directory / (table + '.parquet')}')"
+        return raw_source(directory, table)
 
     last_day = f"{_ts('ordered_at')} > timestamp '{as_of}' - interval 1 day " \
                f"and {_ts('ordered_at')} <= timestamp '{as_of}'"
@@ -197,8 +212,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
         select 'L1-' || trim(order_id), trim(order_id), interval 0 day, * exclude (order_id)
         from (select * from {raw('orders')} where {late} using sample 5 percent (bernoulli, 7))
     """)
-    order_columns = [c[0] for c in
-                     con.execute(f"describe select * from {raw('orders')}").fetchall()]
+    order_columns = column_names(con, raw("orders"))
 
     def shifted(columns: list[str], replace: dict[str, str]) -> str:
         return ", ".join(f"{replace[c]} as {c}" if c in replace else c for c in columns)
@@ -219,8 +233,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
             where {_ts('ordered_at')} <= timestamp '{as_of}'
         ) to '{target / 'orders.parquet'}' (format parquet)
     """)
-    item_columns = [c[0] for c in con.execute(
-        f"describe select * from {raw('order_items')}").fetchall()]
+    item_columns = column_names(con, raw("order_items"))
     con.execute(f"""
         copy (
             select * from {raw('order_items')}
@@ -236,7 +249,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
         ("sessions", "session_id", "started_at", ["ended_at"]),
         ("carts", "cart_id", "created_at", ["updated_at"]),
     ):
-        columns = [c[0] for c in con.execute(f"describe select * from {raw(table)}").fetchall()]
+        columns = column_names(con, raw(table))
         replace = {key: f"'N1-' || trim({key})",
                    event: _fmt(_ts(event) + " + interval 1 day")}
         replace.update({c: _fmt(_ts(c) + " + interval 1 day") for c in extra})
@@ -256,7 +269,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
         """)
     for table in ("customers", "products"):
         shutil.copyfile(directory / f"{table}.parquet", target / f"{table}.parquet")
-    counts = {t: con.execute(f"select count(*) from read_parquet('{target / (t + '.parquet')}')")
+    counts = {t: con.execute(f"select count(*) from {raw_source(target, t)}")
               .fetchone()[0] for t in RAW_TABLES}
     (target / "DONE").write_text(json.dumps(counts))
     con.close()
@@ -284,8 +297,7 @@ def dbt_env(args: argparse.Namespace, duckdb_path: Path) -> dict[str, str]:
 def run_dbt(args: argparse.Namespace, name: str, command: list[str], duckdb_path: Path,
             raw_dir: Path, fresh: bool = True) -> dict[str, Any]:
     if fresh:
-        for suffix in ("", ".wal"):
-            Path(str(duckdb_path) + suffix).unlink(missing_ok=True)
+        remove_database(duckdb_path)
     target = args.work / f"target-{name}"
     shutil.rmtree(target, ignore_errors=True)
     dbt = Path(sys.executable).parent / "dbt"
@@ -387,8 +399,8 @@ def scan_floor(args: argparse.Namespace, raw_dir: Path) -> dict[str, Any]:
     start = time.perf_counter()
     rows = {}
     for table in RAW_TABLES:
-        source = f"read_parquet('{raw_dir / (table + '.parquet')}')"
-        columns = [c[0] for c in con.execute(f"describe select * from {source}").fetchall()]
+        source = raw_source(raw_dir, table)
+        columns = column_names(con, source)
         aggregates = ", ".join(f'max("{c}")' for c in columns)
         rows[table] = con.execute(f"select count(*), {aggregates} from {source}").fetchone()[0]
     seconds = time.perf_counter() - start
@@ -415,15 +427,14 @@ def write_floor(args: argparse.Namespace, raw_dir: Path, dbt_db: Path) -> dict[s
             raw = table.removeprefix("stg_shop__").removesuffix("_checked")
             types.setdefault(raw, {})[column] = data_type
     path = args.work / "write_floor.duckdb"
-    for suffix in ("", ".wal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    remove_database(path)
     con = connect(path, args)
     start = time.perf_counter()
     memory = PeakMemory(os.getpid())
     per_table = {}
     for table in RAW_TABLES:
-        source = f"read_parquet('{raw_dir / (table + '.parquet')}')"
-        columns = [c[0] for c in con.execute(f"describe select * from {source}").fetchall()]
+        source = raw_source(raw_dir, table)
+        columns = column_names(con, source)
         casts = ", ".join(_write_expression(c, types.get(table, {}).get(c, "VARCHAR"))
                           for c in columns)
         t0 = time.perf_counter()
@@ -433,8 +444,7 @@ def write_floor(args: argparse.Namespace, raw_dir: Path, dbt_db: Path) -> dict[s
     seconds = time.perf_counter() - start
     peak = memory.stop()
     con.close()
-    for suffix in ("", ".wal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    remove_database(path)
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20),
             "tables": per_table}
 
