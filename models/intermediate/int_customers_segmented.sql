@@ -1,8 +1,8 @@
 -- One boolean per segment of segments.md for every member of the population, with the
 -- store-wide figures the rules compare against. Thresholds are vars; fractions are
 -- compared as exact integer products, never as rounded averages.
-{%- set vip = fraction_var('vip_top_percent', 0, 100) %}
-{%- set coupon_share = fraction_var('coupon_lover_min_share', 0, 1) %}
+{%- set vip = fraction_var('vip_top_percent') %}
+{%- set coupon_share = fraction_var('coupon_lover_min_share') %}
 
 with
 

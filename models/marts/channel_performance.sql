@@ -2,7 +2,7 @@
 -- the channel's rank by customers, the cumulative share of customers down that ranking and
 -- the Pareto core: the channels that together bring the first pareto_core_share (0.8) of
 -- customers (a channel is in the core when the channels ranked above it bring less).
-{%- set core = fraction_var('pareto_core_share', 0, 1) %}
+{%- set core = fraction_var('pareto_core_share') %}
 
 with
 

@@ -1,5 +1,5 @@
 """The raw-data modes of spec raw-data.md: a raw_path directory of CSV or Parquet files,
-tables in a raw_schema, and the errors a user gets for a bad file or a bad var.
+tables in a raw_schema, and the errors a user gets for a bad file (bad vars: test_vars.py).
 
 Each test copies the small-dirty fixture into its own tmp_path and builds a warehouse of
 its own there.
@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from conftest import (
     BUILD_WITHOUT_UNIT_TESTS,
     FIXTURE_AS_OF,
@@ -198,30 +197,3 @@ def test_raw_schema_mode(tmp_path):
         table: count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv") for table in RAW_TABLES
     }
 
-
-# --- bad vars --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("bad_vars", "var_name"),
-    [
-        ({"vip_top_percent": "abc"}, "vip_top_percent"),
-        ({"as_of": "yesterday"}, "as_of"),
-        ({"recent_days": -5}, "recent_days"),
-        ({"raw_schema": "shop_raw"}, "raw_schema"),
-    ],
-    ids=["vip_top_percent-abc", "as_of-yesterday", "recent_days-negative", "both-raw-modes"],
-)
-def test_bad_var_fails_naming_the_var(tmp_path, bad_vars, var_name):
-    vars_ = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF, **bad_vars}
-    result = run_dbt(
-        list(BUILD_WITHOUT_UNIT_TESTS),
-        tmp_path / "warehouse.duckdb",
-        tmp_path,
-        vars=vars_,
-        check=False,
-    )
-    _assert_clean_failure(result)
-    assert _lines_with(result, "var", var_name), (
-        f"no line of the output names var {var_name}:\n{output_tail(result)}"
-    )
