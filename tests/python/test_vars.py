@@ -44,10 +44,11 @@ GROUPS: dict[str, dict[str, object]] = {
     },
     "zone": {
         "as_of": "2025-07-01 00:00:00+99:99",
+        "min_valid_date": "yesterday",
         "cart_abandon_after_hours": True,
         "raw_path": "/data/shop\nexport",
+        "raw_schema": "shop_raw",
     },
-    "both_modes": {"raw_path": "/data/shop", "raw_schema": "shop_raw", "as_of": "yesterday"},
     "currency": {"as_of": AS_OF, "reporting_currency": "XYZ"},
 }
 
@@ -64,9 +65,9 @@ BAD_VAR_CASES = [
     ("many", "raw_path", ["quote"]),
     ("zone", "as_of", ["+99:99"]),
     ("zone", "cart_abandon_after_hours", ["true"]),
+    ("zone", "min_valid_date", ["yesterday"]),
     ("zone", "raw_path", ["control"]),
-    ("both_modes", "raw_schema", ["raw_path"]),
-    ("both_modes", "as_of", ["yesterday"]),
+    ("zone", "raw_schema", ["raw_path", "both"]),
     ("currency", "reporting_currency", ["XYZ", "currency_rates.csv"]),
 ]
 
