@@ -78,8 +78,12 @@ export: venv ## Campaign files per segment (EXPORT_ARGS='--channel sms|email|ads
 	$(BIN)/python -m segwh.export $(EXPORT_ARGS)
 
 metrics: venv ## MetricFlow query (MF_ARGS='--metrics revenue --group-by customer__country_code')
+	@# one line (not mf's stack trace, nor an empty file created in its place) when the
+	@# warehouse is missing or being written (before the parse), or half-built (after it)
+	@$(BIN)/python -m segwh.preflight metrics --open-only
 	@# parse first: the semantic manifest names the warehouse file's catalog (its stem)
 	$(BIN)/dbt parse --quiet
+	@$(BIN)/python -m segwh.preflight metrics
 	$(BIN)/mf query $(MF_ARGS)
 
 browser-deps: ## Debian chromium + chromedriver for the browser test (installed when missing)
