@@ -58,6 +58,7 @@ class Builds:
     before: dict[str, int]  # the removed rows in the first (full) build
     # each incremental build: its process and its run_results.json
     incremental_runs: dict[str, tuple[subprocess.CompletedProcess[str], dict]]
+    run_sql: Path  # target/run of the first incremental build: the SQL dbt ran
 
 
 def _id(column: str) -> str:
@@ -205,7 +206,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     run_dbt(build, full, tmp / "c", vars={"raw_path": str(reexport)})
     return Builds(incremental, second, full, reexport, removed, before,
                   {"first incremental": (first_run, _run_results(tmp / "b")),
-                   "second incremental": (second_run, _run_results(tmp / "d"))})
+                   "second incremental": (second_run, _run_results(tmp / "d"))},
+                  tmp / "b" / "target" / "run")
 
 
 def test_next_day_has_new_changed_and_deleted_rows(builds: Builds) -> None:
@@ -348,29 +350,27 @@ def test_latest_load_tests_read_the_rows_of_the_latest_load(
     """The stg event views' tests (meta latest_load_only) see the rows the latest run loaded.
 
     A duplicated session id among the rows of an older load is outside their scope; the
-    same duplicate in the latest load fails `unique`.
+    same duplicate in the latest load fails `unique`. The test's SQL is the one dbt ran in
+    the incremental build (target/run), executed on a copy of its warehouse.
     """
-    warehouse = tmp_path / builds.incremental.name  # the views name their database
+    [test_sql] = builds.run_sql.rglob("unique_stg_shop__sessions_session_id.sql")
+    warehouse = tmp_path / builds.incremental.name  # the SQL names the database: same name
     warehouse.write_bytes(builds.incremental.read_bytes())
-    test = ["test", "--select", "unique_stg_shop__sessions_session_id"]
-    raw_vars = {"raw_path": str(builds.reexport)}
+    with duckdb.connect(str(warehouse)) as con:
+        checked = "staging.stg_shop__sessions_checked"
+        latest_load = f"(select max(_loaded_at) from {checked})"
+        loads = con.execute(f"select count(distinct _loaded_at) from {checked}").fetchone()[0]
+        assert loads == 2, "the incremental run loaded some rows again, not all"
 
-    def duplicate_a_row(latest: bool) -> None:
-        with duckdb.connect(str(warehouse)) as con:
-            checked = "staging.stg_shop__sessions_checked"
-            latest_load = f"(select max(_loaded_at) from {checked})"
-            loads = con.execute(f"select count(distinct _loaded_at) from {checked}").fetchone()[0]
-            assert loads == 2, "the incremental run loaded some rows again, not all"
+        def duplicate_a_row(latest: bool) -> int:
+            """Inserts a copy of a clean row of the latest / an older load; dbt's failures."""
             condition = f"_loaded_at {'=' if latest else '<'} {latest_load}"
             inserted = con.execute(
                 f"insert into {checked} select * from {checked} "
                 f"where reject_reason is null and {condition} limit 1").fetchone()[0]
             assert inserted == 1
+            return con.execute(test_sql.read_text()).fetchone()[0]
 
-    # both `dbt test` runs share one target path: the second parses partially (faster)
-    duplicate_a_row(latest=False)
-    result = run_dbt(test, warehouse, tmp_path / "dbt", vars=raw_vars)
-    assert "PASS unique_stg_shop__sessions_session_id" in result.stdout.replace("[", "")
-    duplicate_a_row(latest=True)
-    result = run_dbt(test, warehouse, tmp_path / "dbt", vars=raw_vars, check=False)
-    assert result.returncode != 0 and "FAIL 1" in result.stdout, result.stdout[-2000:]
+        assert con.execute(test_sql.read_text()).fetchone()[0] == 0
+        assert duplicate_a_row(latest=False) == 0
+        assert duplicate_a_row(latest=True) == 1
