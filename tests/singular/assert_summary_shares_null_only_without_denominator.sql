@@ -20,75 +20,75 @@ population as (
 shares as (
     select
         'segment_summary' as relation_name,
-        summary.segment as row_label,
+        summary_rows.segment as row_label,
         'share_of_customers' as share_name,
-        summary.share_of_customers as share_value,
+        summary_rows.share_of_customers as share_value,
         population.customer_count as denominator
-    from {{ ref('segment_summary') }} as summary
+    from {{ ref('segment_summary') }} as summary_rows
     cross join population
     union all
     select
         'segment_summary' as relation_name,
-        summary.segment as row_label,
+        summary_rows.segment as row_label,
         'share_of_revenue' as share_name,
-        summary.share_of_revenue as share_value,
+        summary_rows.share_of_revenue as share_value,
         population.revenue as denominator
-    from {{ ref('segment_summary') }} as summary
+    from {{ ref('segment_summary') }} as summary_rows
     cross join population
     union all
     select
         'rfm_summary' as relation_name,
-        summary.rfm_group as row_label,
+        summary_rows.rfm_group as row_label,
         'share_of_customers' as share_name,
-        summary.share_of_customers as share_value,
+        summary_rows.share_of_customers as share_value,
         population.customer_count as denominator
-    from {{ ref('rfm_summary') }} as summary
+    from {{ ref('rfm_summary') }} as summary_rows
     cross join population
     union all
     select
         'rfm_summary' as relation_name,
-        summary.rfm_group as row_label,
+        summary_rows.rfm_group as row_label,
         'share_of_revenue' as share_name,
-        summary.share_of_revenue as share_value,
+        summary_rows.share_of_revenue as share_value,
         population.revenue as denominator
-    from {{ ref('rfm_summary') }} as summary
+    from {{ ref('rfm_summary') }} as summary_rows
     cross join population
     union all
     select
         'demographic_summary' as relation_name,
-        {{ dbt.concat(['summary.breakdown', "'/'", 'summary.group_value', "'/'",
-            'summary.subgroup_value']) }} as row_label,
+        {{ dbt.concat(['summary_rows.breakdown', "'/'", 'summary_rows.group_value', "'/'",
+            'summary_rows.subgroup_value']) }} as row_label,
         'share_of_customers' as share_name,
-        summary.share_of_customers as share_value,
+        summary_rows.share_of_customers as share_value,
         population.customer_count as denominator
-    from {{ ref('demographic_summary') }} as summary
+    from {{ ref('demographic_summary') }} as summary_rows
     cross join population
     union all
     select
         'channel_performance' as relation_name,
-        summary.acquisition_channel as row_label,
+        summary_rows.acquisition_channel as row_label,
         'share_of_customers' as share_name,
-        summary.share_of_customers as share_value,
+        summary_rows.share_of_customers as share_value,
         population.customer_count as denominator
-    from {{ ref('channel_performance') }} as summary
+    from {{ ref('channel_performance') }} as summary_rows
     cross join population
     union all
     select
         'channel_performance' as relation_name,
-        summary.acquisition_channel as row_label,
+        summary_rows.acquisition_channel as row_label,
         'share_of_revenue' as share_name,
-        summary.share_of_revenue as share_value,
+        summary_rows.share_of_revenue as share_value,
         population.revenue as denominator
-    from {{ ref('channel_performance') }} as summary
+    from {{ ref('channel_performance') }} as summary_rows
     cross join population
     union all
     select
         'channel_performance' as relation_name,
-        summary.acquisition_channel as row_label,
+        summary_rows.acquisition_channel as row_label,
         'conversion_rate' as share_name,
-        summary.conversion_rate as share_value,
-        summary.customer_count as denominator
-    from {{ ref('channel_performance') }} as summary
+        summary_rows.conversion_rate as share_value,
+        summary_rows.customer_count as denominator
+    from {{ ref('channel_performance') }} as summary_rows
 )
 
 select
