@@ -10,6 +10,11 @@ profiles as (
     select * from {{ ref('customer_profile') }}
 ),
 
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
 channels as (
     select
         profiles.acquisition_channel,
@@ -65,7 +70,7 @@ final as (
         (channels_ranked.cumulative_customer_count - channels_ranked.customer_count)
         * {{ core.denominator }}
         < channels_ranked.total_customer_count * {{ core.numerator }} as is_pareto_core,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from channels_ranked
 )
 

@@ -13,6 +13,11 @@ profiles as (
     select * from {{ ref('customer_profile') }}
 ),
 
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
 income_bands as (
     select * from {{ ref('income_bands') }}
 ),
@@ -140,7 +145,7 @@ final as (
                 then cast(coalesce(cell_totals.customer_count, 0) as double)
                     / population.customer_count
         end as share_of_customers,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from cells
     cross join population
     left join cell_totals
