@@ -8,7 +8,6 @@ its own there.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -22,36 +21,18 @@ from conftest import (
     RAW_TABLES,
     SEGMENTS,
     all_segment_members,
+    assert_clean_failure,
     build_on_raw_path,
     count_csv_data_rows,
     describe_set_difference,
     drop_csv_columns,
     expected_members,
-    output_of,
+    lines_with,
     output_tail,
     read_csv_file,
     run_dbt,
     write_csv_file,
 )
-
-TRACEBACK = "Traceback (most recent call last)"
-
-
-def _lines_with(result: subprocess.CompletedProcess[str], *needles: str) -> list[str]:
-    """Lines of dbt's output that contain every needle (case-insensitive)."""
-    return [
-        line
-        for line in output_of(result).splitlines()
-        if all(needle.lower() in line.lower() for needle in needles)
-    ]
-
-
-def _assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
-    """A non-zero exit, no Python traceback, and nothing built."""
-    tail = output_tail(result)
-    assert result.returncode != 0, f"dbt build should have failed.\n{tail}"
-    assert TRACEBACK not in output_of(result), f"dbt printed a Python traceback:\n{tail}"
-    assert "OK created" not in output_of(result), f"the build started building models:\n{tail}"
 
 
 def _assert_segments_as_expected(members: dict[str, list[str]], segments=SEGMENTS) -> None:
@@ -76,8 +57,8 @@ def _csv_as_arrow(path: Path) -> pa.Table:
 def test_missing_required_column_fails_naming_file_and_column(raw_copy, tmp_path):
     drop_csv_columns(raw_copy / "orders.csv", ["status"])
     _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
-    _assert_clean_failure(result)
-    assert _lines_with(result, "orders.csv", "status"), (
+    assert_clean_failure(result)
+    assert lines_with(result, "orders.csv", "status"), (
         f"no line of the output names both orders.csv and status:\n{output_tail(result)}"
     )
 
@@ -85,11 +66,11 @@ def test_missing_required_column_fails_naming_file_and_column(raw_copy, tmp_path
 def test_missing_file_fails_naming_table(raw_copy, tmp_path):
     (raw_copy / "carts.csv").unlink()
     _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
-    _assert_clean_failure(result)
-    assert _lines_with(result, "carts"), f"no line names carts:\n{output_tail(result)}"
+    assert_clean_failure(result)
+    assert lines_with(result, "carts"), f"no line names carts:\n{output_tail(result)}"
     assert any(
         re.search(r"missing|not exist|not found|no such", line, re.IGNORECASE)
-        for line in _lines_with(result, "carts")
+        for line in lines_with(result, "carts")
     ), f"the message about carts does not say it is missing:\n{output_tail(result)}"
 
 
@@ -153,7 +134,7 @@ def test_parquet_files_give_the_same_segments_as_csv(raw_copy, tmp_path, accepta
 
     duckdb_path, result = build_on_raw_path(raw_copy, tmp_path)
     for table in RAW_TABLES:
-        assert _lines_with(result, f"raw input {table}", f"{table}.parquet"), (
+        assert lines_with(result, f"raw input {table}", f"{table}.parquet"), (
             f"the build did not report reading {table}.parquet:\n{output_tail(result)}"
         )
     parquet_members = all_segment_members(duckdb_path)
@@ -186,7 +167,7 @@ def test_raw_schema_mode(tmp_path):
         tmp_path,
         vars={"raw_schema": "shop_raw", "as_of": FIXTURE_AS_OF},
     )
-    assert _lines_with(result, "raw input customers", "shop_raw"), output_tail(result)
+    assert lines_with(result, "raw input customers", "shop_raw"), output_tail(result)
     _assert_segments_as_expected(all_segment_members(duckdb_path))
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         raw_rows = dict(
@@ -221,7 +202,7 @@ def test_bad_var_fails_naming_the_var(tmp_path, bad_vars, var_name):
         vars=vars_,
         check=False,
     )
-    _assert_clean_failure(result)
-    assert _lines_with(result, "var", var_name), (
+    assert_clean_failure(result)
+    assert lines_with(result, "var", var_name), (
         f"no line of the output names var {var_name}:\n{output_tail(result)}"
     )
