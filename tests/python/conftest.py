@@ -82,6 +82,8 @@ def run_dbt(
             "DUCKDB_TEMP_DIR": str(tmp_dir / "duckdb_tmp"),
             "DBT_USE_COLORS": "false",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            # dbt loads this checkout's segwh (its DuckDB plugin), like pytest does
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
         }
     )
     env.pop("DBT_TARGET", None)
@@ -267,12 +269,13 @@ TYPED_COLUMNS: dict[str, dict[str, pa.DataType]] = {
         "order_total": pa.decimal128(12, 2),
         "discount_total": pa.float64(),
     },
-    "order_items": {"quantity": pa.int32(), "unit_price": pa.float64()},
+    # an integer column written as doubles (pandas does, when the column has nulls)
+    "order_items": {"quantity": pa.float64(), "unit_price": pa.float64()},
     "products": {"list_price": pa.decimal128(10, 4)},
     "sessions": {
         "started_at": pa.timestamp("us"),
         "ended_at": pa.timestamp("us", tz="UTC"),
-        "page_views": pa.int64(),
+        "page_views": pa.int32(),
     },
     "carts": {
         "created_at": pa.timestamp("us", tz="Europe/Berlin"),
@@ -335,10 +338,10 @@ def typed_value(text: str, data_type: pa.DataType) -> object:
     return float(value)
 
 
-def typed_arrow_table(path: Path, table: str) -> tuple[pa.Table, list[tuple[str, str]]]:
+def typed_arrow_table(path: Path, table: str) -> tuple[pa.Table, list[tuple[str, int, str]]]:
     """The raw CSV `path` of `table` as an Arrow table with the types of TYPED_COLUMNS[table]
-    (other columns as text, values exactly as in the file), and the (column, text) of every
-    non-empty value that has no value of its column's type (written as null)."""
+    (other columns as text, values exactly as in the file), and the (column, row index,
+    text) of every non-empty value that has no value of its column's type (written as null)."""
     header, rows = read_csv_file(path)
     types = TYPED_COLUMNS[table]
     arrays, untyped = {}, []
@@ -349,8 +352,8 @@ def typed_arrow_table(path: Path, table: str) -> tuple[pa.Table, list[tuple[str,
             continue
         values = [typed_value(text, types[name]) for text in texts]
         untyped += [
-            (name, text)
-            for text, value in zip(texts, values, strict=True)
+            (name, row_index, text)
+            for row_index, (text, value) in enumerate(zip(texts, values, strict=True))
             if value is None and text.strip()
         ]
         arrays[name] = pa.array(values, type=types[name])
