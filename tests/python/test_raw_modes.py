@@ -2,7 +2,7 @@
 tables in a raw_schema, and the errors a user gets for a bad file or a bad var.
 
 Each test copies the small-dirty fixture into its own tmp_path and builds a warehouse of
-its own there.
+its own there. (Typed Parquet, malformed CSV lines and unreadable files: test_raw_files.py.)
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from conftest import (
     output_tail,
     read_csv_file,
     run_dbt,
+    typed_arrow_table,
     write_csv_file,
 )
 
@@ -152,14 +153,26 @@ def test_parquet_files_give_the_same_segments_as_csv(raw_copy, tmp_path, accepta
 
 
 def test_raw_schema_mode(tmp_path):
+    """Tables as an EL tool lands them: typed columns (timestamps with and without a zone,
+    dates, doubles, decimals, integers, booleans; conftest.TYPED_COLUMNS), read as their
+    values."""
     duckdb_path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute("create schema shop_raw")
         for table in RAW_TABLES:
-            arrow_table = _csv_as_arrow(FIXTURE_RAW_DIR / f"{table}.csv")
+            arrow_table, _ = typed_arrow_table(FIXTURE_RAW_DIR / f"{table}.csv", table)
             con.register("landed", arrow_table)
             con.execute(f"create table shop_raw.{table} as select * from landed")
             con.unregister("landed")
+        landed_types = {
+            row[0]
+            for row in con.execute(
+                "select data_type from information_schema.columns where table_schema = 'shop_raw'"
+            ).fetchall()
+        }
+    assert {"TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "DATE", "DOUBLE", "BIGINT", "BOOLEAN"} <= (
+        landed_types
+    ), landed_types
 
     result = run_dbt(
         list(BUILD_WITHOUT_UNIT_TESTS),
