@@ -2,17 +2,15 @@
 tables in a raw_schema, and the errors a user gets for a bad file or a bad var.
 
 Each test copies the small-dirty fixture into its own tmp_path and builds a warehouse of
-its own there. (Typed Parquet, malformed CSV lines and unreadable files: test_raw_files.py.)
+its own there. Parquet files (typed, as exporters write them), malformed CSV lines and
+files that cannot be read (a missing required column among them): test_raw_files.py.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from conftest import (
     BUILD_WITHOUT_UNIT_TESTS,
@@ -45,23 +43,7 @@ def _assert_segments_as_expected(members: dict[str, list[str]], segments=SEGMENT
     assert not wrong, f"segments that differ from expected/: {wrong}"
 
 
-def _csv_as_arrow(path: Path) -> pa.Table:
-    """A CSV file as an Arrow table of strings, values exactly as in the file."""
-    header, rows = read_csv_file(path)
-    columns = {name: [row[index] for row in rows] for index, name in enumerate(header)}
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
-
-
 # --- raw_path: broken inputs fail at once with a clear message -------------------------
-
-
-def test_missing_required_column_fails_naming_file_and_column(raw_copy, tmp_path):
-    drop_csv_columns(raw_copy / "orders.csv", ["status"])
-    _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
-    assert_clean_failure(result)
-    assert lines_with(result, "orders.csv", "status"), (
-        f"no line of the output names both orders.csv and status:\n{output_tail(result)}"
-    )
 
 
 def test_missing_file_fails_naming_table(raw_copy, tmp_path):
@@ -125,28 +107,6 @@ def test_extra_columns_ignored_and_headers_matched_loosely(raw_copy, tmp_path):
         )
     for table in ("customers", "orders"):
         assert raw_rows[table] == count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv")
-
-
-def test_parquet_files_give_the_same_segments_as_csv(raw_copy, tmp_path, acceptance_db):
-    for table in RAW_TABLES:
-        csv_path = raw_copy / f"{table}.csv"
-        pq.write_table(_csv_as_arrow(csv_path), raw_copy / f"{table}.parquet")
-        csv_path.unlink()
-
-    duckdb_path, result = build_on_raw_path(raw_copy, tmp_path)
-    for table in RAW_TABLES:
-        assert lines_with(result, f"raw input {table}", f"{table}.parquet"), (
-            f"the build did not report reading {table}.parquet:\n{output_tail(result)}"
-        )
-    parquet_members = all_segment_members(duckdb_path)
-    csv_members = all_segment_members(acceptance_db)
-    wrong = {
-        segment: describe_set_difference(parquet_members[segment], csv_members[segment])
-        for segment in SEGMENTS
-        if parquet_members[segment] != csv_members[segment]
-    }
-    assert not wrong, f"Parquet build differs from the CSV build: {wrong}"
-    _assert_segments_as_expected(parquet_members)
 
 
 # --- raw_schema ------------------------------------------------------------------------
