@@ -78,6 +78,8 @@
     {%- endif -%}
     {#- every table is readable: read the files, and expose each table as its view -#}
     {%- for opened in opened_tables -%}
+        {#- said before reading: an engine error while reading follows its file's name -#}
+        {{ log("raw input " ~ opened.table_name ~ ": " ~ opened.label, info=True) }}
         {%- if opened.located is defined -%}
             {%- do opened.update({'from_sql': raw_file_relation(opened.located.path,
                 opened.located.format, opened.table_name, opened.columns)}) -%}
@@ -103,7 +105,6 @@
             create or replace view raw_input.{{ opened.table_name }} as
             select {{ select_list | join(', ') }} from {{ opened.from_sql }} as raw_rows
         {%- endcall -%}
-        {{ log("raw input " ~ opened.table_name ~ ": " ~ opened.label, info=True) }}
     {%- endfor -%}
     {%- if csv_files and target.type == 'spark' -%}
         {{ log("Spark target: raw CSV lines that cannot be read as a row are quarantined as "
