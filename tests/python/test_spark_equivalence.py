@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
 import shutil
 import subprocess
@@ -46,14 +47,16 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     run_dbt(["build", "--exclude-resource-type", "unit_test"], duckdb_file, root / "duckdb",
             vars=None if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)})
 
-    parquet_dir = root / "raw_parquet"
+    # a quote in the path: raw_path reaches Spark SQL escaped (raw_path_literal)
+    parquet_dir = root / "shop's raw_parquet"
     parquet_dir.mkdir()
     with duckdb.connect() as con:
         for csv_file in sorted(RAW_DIR.glob("*.csv")):
+            target = str(parquet_dir / (csv_file.stem + ".parquet")).replace("'", "''")
             con.execute(
                 f"copy (select * from read_csv('{csv_file}', header = true, all_varchar = true,"
                 f" delim = ',', quote = '\"', escape = '\"'))"
-                f" to '{parquet_dir / (csv_file.stem + '.parquet')}' (format parquet)"
+                f" to '{target}' (format parquet)"
             )
 
     spark_dir = root / "spark"
@@ -72,7 +75,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     command = [
         str(dbt_executable()), "build", "--target", "spark",
         "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
-        "--vars", f"{{raw_path: '{parquet_dir}'}}",
+        "--vars", json.dumps({"raw_path": str(parquet_dir)}),
     ]
     result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                             timeout=1500, check=False)
