@@ -2,6 +2,9 @@
 -- var as_of when set (a bare date is midnight at its start), else the latest event time
 -- among clean rows (registered_at, ordered_at, started_at, carts' created_at); a shop
 -- with no clean event at all (every raw table empty) is computed as of the build's clock.
+-- The same parents whether or not var as_of is set (its unit tests mock them):
+-- depends_on: {{ ref('stg_shop__customers') }}, {{ ref('stg_shop__orders') }}
+-- depends_on: {{ ref('stg_shop__sessions') }}, {{ ref('stg_shop__carts') }}
 {%- set as_of = as_of_literal() %}
 
 {% if as_of is not none %}
