@@ -98,7 +98,7 @@
     in the refresh window of an incremental run (base_shop__<table_name>_keys reads it once
     per run, and must declare `-- depends_on: ref('stg_shop__customers')`; order lines
     follow their orders there): its version time may be recent, or its customer's
-    standing may have changed (customer_may_have_changed).
+    standing may have changed (reference_may_have_changed).
 #}
 {% macro raw_window_condition(table_name, raw_alias) %}
     {%- set spec = event_tables()[table_name] -%}
@@ -109,43 +109,47 @@
         or {{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.version, cutoff, required=false) }}
         {%- endif %}
         {%- if spec.customer is not none %}
-        or {{ customer_may_have_changed(table_name, raw_alias, spec.customer) }}
+        or {{ reference_may_have_changed(table_name, raw_alias, spec.customer,
+                                        ref('stg_shop__customers'), 'unknown_customer') }}
         {%- endif %})
     {%- endset -%}
     {{ return(condition) }}
 {% endmacro %}
 
 {#
-    True for a raw row whose check against the clean customers (unknown_customer) may
-    give another answer than when its id was last loaded, whatever its time:
-      - it names a customer of a clean row of the checked table that is not a clean
-        customer any more (deleted from the customers export, or rejected there): the
-        row must become unknown_customer;
-      - its id was quarantined as unknown_customer and its customer is clean now (arrived
-        since).
-    Both sets are small (the customers whose standing changed), found from the checked
-    table's customer column; each raw row is then one probe into them. Rows quarantined
-    as unknown_customer whose customer is still unknown are not read again (unchanged).
+    True for a raw row whose check against a clean reference (unknown_customer against
+    the clean customers, unknown_product against the clean products) may give another
+    answer than when its id was last loaded, whatever its time:
+      - it names a reference of a clean row of the checked table that is not clean any
+        more (deleted from its export, or rejected there): the row must become
+        `reject_reason`;
+      - its id was quarantined with `reject_reason` and its reference is clean now
+        (arrived since).
+    Both sets are small (the references whose standing changed), found from the checked
+    table's reference column; each raw row is then one probe into them. Rows quarantined
+    with `reject_reason` whose reference is still unknown are not read again (unchanged).
+    `reference_column` is named alike in the checked table and in `clean_relation`.
 #}
-{% macro customer_may_have_changed(table_name, raw_alias, customer_column) %}
+{% macro reference_may_have_changed(table_name, raw_alias, reference_column, clean_relation,
+                                    reject_reason) %}
     {%- set key = raw_contract()[table_name].key -%}
     {%- set stored = existing_checked_relation(table_name) -%}
     (
-        coalesce({{ clean_text(raw_alias ~ '.' ~ customer_column) }} in (
-            select stored_rows.{{ customer_column }}
+        coalesce({{ clean_text(raw_alias ~ '.' ~ reference_column) }} in (
+            select stored_rows.{{ reference_column }}
             from {{ stored }} as stored_rows
-            left join {{ ref('stg_shop__customers') }} as clean_customers
-                on stored_rows.{{ customer_column }} = clean_customers.customer_id
+            left join {{ clean_relation }} as clean_references
+                on stored_rows.{{ reference_column }} = clean_references.{{ reference_column }}
             where stored_rows.reject_reason is null
-                and stored_rows.{{ customer_column }} is not null
-                and clean_customers.customer_id is null
+                and stored_rows.{{ reference_column }} is not null
+                and clean_references.{{ reference_column }} is null
         ), false)
         or coalesce({{ clean_text(raw_alias ~ '.' ~ key) }} in (
             select stored_rows.{{ key }}
             from {{ stored }} as stored_rows
-            inner join {{ ref('stg_shop__customers') }} as clean_customers
-                on stored_rows.{{ customer_column }} = clean_customers.customer_id
-            where stored_rows.reject_reason = 'unknown_customer'
+            inner join {{ clean_relation }} as clean_references
+                on stored_rows.{{ reference_column }} = clean_references.{{ reference_column }}
+            where stored_rows.reject_reason = '{{ reject_reason }}'
         ), false)
     )
 {%- endmacro %}

@@ -46,6 +46,7 @@ class Removed:
     order_item: str
     session: str
     cart: str
+    product: str  # a product whose old order lines stay in the export: unknown_product
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,20 @@ def _pick_removals(con: duckdb.DuckDBPyConnection, raw: Path, as_of: str) -> Rem
         f"select min({_id('order_item_id')}) from {src('order_items')} "
         f"where {_id('order_id')} = '{order}'").fetchone()[0]
     assert item, f"order {order} has no line"
+    # a product of the products export sold in old orders too (lines no window re-reads)
+    product = con.execute(f"""
+        select {_id('product_id')} from {src('order_items')} as lines
+        inner join {src('orders')} as orders
+            on {_id('lines.order_id')} = {_id('orders.order_id')}
+        where {_id('product_id')} in (select {_id('product_id')} from {src('products')})
+        group by {_id('product_id')}
+        having count(*) filter (where {_ts('orders.ordered_at')} < {old}) > 0
+        order by count(*), 1 limit 1
+    """).fetchone()
+    assert product, "no product sold in old orders to delete"
     return Removed(customer=gone[0], orphaned_customer=gone[1], order_item=item,
                    session=one_old("sessions", "session_id", "started_at"),
-                   cart=one_old("carts", "cart_id", "created_at"))
+                   cart=one_old("carts", "cart_id", "created_at"), product=product[0])
 
 
 def _reexport(source: Path, target: Path, removed: Removed) -> None:
@@ -136,7 +148,7 @@ def _reexport(source: Path, target: Path, removed: Removed) -> None:
         "orders": f"coalesce({_id('customer_id')}, '') != '{removed.customer}'",
         "order_items": f"coalesce({_id('order_item_id')}, '') != '{removed.order_item}' "
                        f"and coalesce({_id('order_id')}, '') not in ({gone_orders})",
-        "products": "true",
+        "products": f"coalesce({_id('product_id')}, '') != '{removed.product}'",
         "sessions": f"coalesce({_id('customer_id')}, '') != '{removed.customer}' "
                     f"and coalesce({_id('session_id')}, '') != '{removed.session}'",
         "carts": f"coalesce({_id('customer_id')}, '') != '{removed.customer}' "
