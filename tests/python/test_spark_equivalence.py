@@ -24,6 +24,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -211,6 +212,64 @@ def close_enough(left: object, right: object) -> bool:
 
 def spark_source(warehouse: Path, schema: str, table: str) -> str:
     return f"read_parquet('{warehouse / f'{schema}.db' / table}/*.parquet')"
+
+
+# --- the cluster ------------------------------------------------------------------------
+
+
+def listening_addresses(pids: set[int]) -> set[str]:
+    """host:port of every TCP socket the processes `pids` (and their children) listen on."""
+    tree = set(pids)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in pids or int(fields[2]) in pids:  # child, or in the group
+                tree.add(int(entry.name))
+    inodes = set()
+    for pid in tree:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    addresses = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
+                host_hex, port_hex = fields[1].split(":")
+                # 32-bit words in host (little-endian) order; IPv4-mapped IPv6 -> IPv4
+                raw = bytes.fromhex(host_hex)
+                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                if raw[:12] == bytes(10) + b"\xff\xff":
+                    raw = raw[12:]
+                host = socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6,
+                                        raw)
+                addresses.add(f"{host}:{int(port_hex, 16)}")
+    return addresses
+
+
+def test_cluster_is_healthy_on_localhost_only(spark_cluster: Cluster) -> None:
+    from segwh.spark_cluster import alive_workers, master_status, thrift_answers
+
+    status = master_status(spark_cluster.host, spark_cluster.ports["master_ui"])
+    assert alive_workers(status) == 1
+    assert thrift_answers(spark_cluster.host, spark_cluster.ports["thrift"])
+    addresses = listening_addresses(set(spark_cluster.pids.values()))
+    assert f"127.0.0.1:{spark_cluster.ports['thrift']}" in addresses
+    assert {address.rsplit(":", 1)[0] for address in addresses} == {"127.0.0.1"}, addresses
+    result = subprocess.run(
+        [sys.executable, "-m", "segwh.spark_cluster", "status", "--dir",
+         str(spark_cluster.directory)], cwd=REPO_ROOT, capture_output=True, text=True,
+        check=False)
+    assert result.returncode == 0 and result.stdout.startswith("Spark cluster healthy")
+    thrift_log = (spark_cluster.directory / "logs" / "thrift.log").read_text()
+    assert " INFO " not in thrift_log, "the cluster logs at WARN"
 
 
 # --- DuckDB and Spark give the same relations ------------------------------------------
