@@ -222,6 +222,21 @@ def raw_copy(tmp_path: Path) -> Path:
 
 # --- Spark cluster (master, worker, Thrift Server) --------------------------------------
 
+
+def processes_mentioning(text: str) -> list[str]:
+    """`pid: command` of every live process (not this one) whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in command:
+                found.append(f"{entry.name}: {command[:120]}")
+    return found
+
+
 # The schema whose directory the cluster's worker sees as its own empty tmpfs (when root
 # and `unshare` allow it): tables written there read back empty on the Thrift Server, as
 # on a worker host that does not share the driver's disk.
@@ -251,7 +266,6 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
         return cluster_module.stop(directory)
 
     atexit.register(stop)
-    started = None
     try:
         result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                                 timeout=SPARK_CLUSTER_START_TIMEOUT, check=False)
@@ -261,10 +275,9 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
                         f"{output_tail(result)}", pytrace=False)
         yield started
     finally:
-        started = started or cluster_module.Cluster.load(directory)
-        pids = dict(started.pids) if started else {}
         stop()
         atexit.unregister(stop)
-        survivors = [f"{role} {pid}" for role, pid in pids.items()
-                     if Path(f"/proc/{pid}").exists()]
+        # every process of the cluster (master, worker, Thrift Server, executors) names
+        # its directory on its command line; an exited one (zombie) has none
+        survivors = processes_mentioning(str(directory))
         assert not survivors, f"Spark processes left running: {survivors}"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, processes_mentioning
 
 from segwh.spark_cluster import PORT_SETTINGS
 
@@ -25,19 +25,6 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def auto_ports() -> dict[str, str]:
     return {variable: "auto" for _key, variable, _default in PORT_SETTINGS}
-
-
-def processes_mentioning(text: str) -> list[str]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if text in command:
-                found.append(f"{entry.name}: {command[:120]}")
-    return found
 
 
 def test_help_names_the_commands_and_the_ports() -> None:
