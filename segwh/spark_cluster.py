@@ -27,7 +27,6 @@ Server with ``SPARK_THRIFT_HOST`` / ``SPARK_THRIFT_PORT`` (README, "Running on S
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import shutil
@@ -487,18 +486,6 @@ def stop(directory: Path) -> list[str]:
     return [] if cluster is None else cluster.stop()
 
 
-class ManagedCluster:
-    """A cluster for one process's lifetime (tests): stopped on exit, also on failure."""
-
-    def __init__(self, directory: Path, **options) -> None:
-        self.cluster = start(directory, **options)
-        atexit.register(self.close)
-
-    def close(self) -> None:
-        self.cluster.stop()
-        atexit.unregister(self.close)
-
-
 # --- command line ---------------------------------------------------------------------
 
 
@@ -543,8 +530,13 @@ def _describe(cluster: Cluster) -> str:
     )
 
 
+def _exit_on_sigterm(signum: int, _frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds start(): what it started is stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         if args.command == "start":
             cluster = start(args.dir, cores=args.cores, worker_memory=args.worker_memory,
