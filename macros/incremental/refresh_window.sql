@@ -31,7 +31,7 @@
     checked table deletes its rows, clean and rejected, whose id is in no raw row any
     more (delete_ids_not_in_raw: one pass over the raw ids). The customers and products
     tables are rebuilt by every run, and the segment history forgets deleted customers
-    (forget_deleted_customers, a post-hook of the snapshot).
+    (forget_deleted_customers, a post-hook of history.segment_membership_changes).
 #}
 
 {# 'incremental' on DuckDB, 'table' elsewhere (Spark here has parquet tables only). #}
@@ -231,13 +231,14 @@
 {% endmacro %}
 
 {#
-    Post-hook of the snapshot segment_membership_snapshot: a customer deleted from the
-    customers export (no raw row with that id any more, clean or rejected) leaves the
-    segment history too, like every other table of the warehouse. A customer whose row is
-    now rejected still exists: their spells are closed, not forgotten.
+    Post-hook of the segment history history.segment_membership_changes: a customer
+    deleted from the customers export (no raw row with that id any more, clean or
+    rejected) leaves the segment history too, like every other table of the warehouse. A
+    customer whose row is now rejected still exists: their memberships end, they are not
+    forgotten. DuckDB only: Spark's parquet tables take no DELETE (the README says so).
 #}
 {% macro forget_deleted_customers() %}
-    {%- if not execute -%}
+    {%- if not execute or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set customers = existing_model_relation('stg_shop__customers_checked') -%}

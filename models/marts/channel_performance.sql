@@ -27,7 +27,8 @@ channels as (
 
 channels_ranked as (
     -- most customers first, then most revenue, then by name: a strict order, so the
-    -- cumulative share is well defined
+    -- cumulative share is well defined. Global windows on purpose: one row per
+    -- acquisition channel (the channel map's ~10 values plus other/unknown)
     select
         channels.*,
         row_number() over (

@@ -77,7 +77,8 @@ cells as (
         'education' as breakdown,
         education_values.education as group_value,
         'all' as subgroup_value,
-        -- alphabetical, unknown last
+        -- alphabetical, unknown last; a global window on purpose: one row per distinct
+        -- education value (a categorical column: a few dozen values at most)
         row_number() over (
             order by
                 case when education_values.education = 'unknown' then 1 else 0 end,

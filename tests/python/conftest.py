@@ -6,6 +6,7 @@ directory under pytest's tmp_path, so several builds can run at the same time.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import decimal
@@ -358,3 +359,66 @@ def typed_arrow_table(path: Path, table: str) -> tuple[pa.Table, list[tuple[str,
         ]
         arrays[name] = pa.array(values, type=types[name])
     return pa.table(arrays), untyped
+
+
+# --- Spark cluster (master, worker, Thrift Server) --------------------------------------
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """`pid: command` of every live process (not this one) whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in command:
+                found.append(f"{entry.name}: {command[:120]}")
+    return found
+
+
+# The schema whose directory the cluster's worker sees as its own empty tmpfs (when root
+# and `unshare` allow it): tables written there read back empty on the Thrift Server, as
+# on a worker host that does not share the driver's disk.
+SPARK_LOST_SCHEMA = "loss_probe"
+SPARK_CLUSTER_START_TIMEOUT = 400
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """One local Spark cluster for the whole test run, started with the command
+    `make spark-cluster` runs (free ports picked at run time) and stopped by process id
+    at the end, also when a test or the start fails (finally, and atexit as a fallback)."""
+    from segwh import spark_cluster as cluster_module
+
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 (java not on PATH)")
+    directory = tmp_path_factory.mktemp("spark_cluster")
+    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
+    for _key, variable, _default in cluster_module.PORT_SETTINGS:
+        env[variable] = "auto"
+    command = [sys.executable, "-m", "segwh.spark_cluster", "start", "--dir", str(directory)]
+    if cluster_module.worker_isolation_available():
+        private = directory / "warehouse" / f"{SPARK_LOST_SCHEMA}.db"
+        command += ["--worker-private-dir", str(private)]
+
+    def stop() -> list[str]:
+        return cluster_module.stop(directory)
+
+    atexit.register(stop)
+    try:
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                                timeout=SPARK_CLUSTER_START_TIMEOUT, check=False)
+        started = cluster_module.Cluster.load(directory)
+        if result.returncode != 0 or started is None:
+            pytest.fail(f"spark_cluster start exited with {result.returncode}:\n"
+                        f"{output_tail(result)}", pytrace=False)
+        yield started
+    finally:
+        stop()
+        atexit.unregister(stop)
+        # every process of the cluster (master, worker, Thrift Server, executors) names
+        # its directory on its command line; an exited one (zombie) has none
+        survivors = processes_mentioning(str(directory))
+        assert not survivors, f"Spark processes left running: {survivors}"

@@ -286,7 +286,7 @@ def test_deleted_rows_are_gone(builds: Builds, build: str) -> None:
             "select table_schema, table_name, list(column_name order by ordinal_position) "
             "from information_schema.columns where table_catalog = ? "
             "and data_type = 'VARCHAR' group by 1, 2 order by 1, 2", [catalog]).fetchall()
-        assert {schema for schema, _, _ in text_columns} >= {*SCHEMAS, "snapshots"}
+        assert {schema for schema, _, _ in text_columns} >= {*SCHEMAS, "history"}
         for schema, table, columns in text_columns:
             pattern = everywhere if schema not in ("staging", "quarantine") else \
                 f"{everywhere}|{rows}"
