@@ -831,7 +831,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="pass --full-refresh to dbt build: the incremental tables are rebuilt from "
         "every raw row (weekly, or after old raw data was restated); the segment history "
-        "(snapshot) carries on",
+        "(history.segment_membership_changes, never rebuilt) carries on",
     )
     run.add_argument(
         "--keep", type=int, default=5, help="previous published versions to keep (default 5)"
