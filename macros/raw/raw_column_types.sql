@@ -7,8 +7,8 @@
     {{ return(adapter.dispatch('raw_column_types', 'segmentation')(from_sql)) }}
 {% endmacro %}
 
-{% macro default__raw_column_types(from_sql) %}
-    {%- set described = run_query('describe select * from ' ~ from_sql ~ ' as raw_probe') -%}
+{% macro default__raw_column_types(from_sql, describe='describe') %}
+    {%- set described = run_query(describe ~ ' select * from ' ~ from_sql ~ ' as raw_probe') -%}
     {%- set columns = [] -%}
     {%- for row in described.rows -%}
         {%- do columns.append({'name': row[0], 'type': row[1]}) -%}
@@ -16,11 +16,7 @@
     {{ return(columns) }}
 {% endmacro %}
 
+{# Spark describes a query with `describe query`; the rest is the same. #}
 {% macro spark__raw_column_types(from_sql) %}
-    {%- set described = run_query('describe query select * from ' ~ from_sql ~ ' as raw_probe') -%}
-    {%- set columns = [] -%}
-    {%- for row in described.rows -%}
-        {%- do columns.append({'name': row[0], 'type': row[1]}) -%}
-    {%- endfor -%}
-    {{ return(columns) }}
+    {{ return(default__raw_column_types(from_sql, describe='describe query')) }}
 {% endmacro %}
