@@ -162,7 +162,7 @@ def test_channel_performance_has_no_revenue_share(build: Build) -> None:
 
 
 def test_segment_history_is_empty_without_members(nobody: Build) -> None:
-    counts = _rows(nobody, "select (select count(*) from snapshots.segment_membership_snapshot), "
+    counts = _rows(nobody, "select (select count(*) from history.segment_membership_changes), "
                    "(select count(*) from marts.segment_membership_history), "
                    "(select count(*) from marts.segment_transitions)")
     assert counts == [(0, 0, 0)]
