@@ -1,7 +1,8 @@
 {#
     An ISO 8601 text as a UTC timestamp, exactly as raw-data.md reads it:
     `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, optional
-    zone `Z` or `±HH:MM` (converted to UTC; none means UTC); a bare date is midnight UTC.
+    zone `Z` or `±HH:MM` (converted to UTC); no zone means the shop's zone, var
+    shop_timezone (local_to_utc; identity on UTC); a bare date is midnight there.
     Anything else, and impossible dates such as 2025-02-30, give null.
     `expression` must already be clean text (see clean_text).
 #}
@@ -25,8 +26,12 @@
     {%- endset -%}
     case
         when {{ regex_matches(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?' ~ zone ~ '?)?') }}
-            then {{ timestamp_add('minute', offset_minutes,
-                try_cast(local_text, dbt.type_timestamp())) }}
+            then case
+                when {{ zone_text }} = ''
+                    then {{ local_to_utc(try_cast(local_text, dbt.type_timestamp())) }}
+                else {{ timestamp_add('minute', offset_minutes,
+                    try_cast(local_text, dbt.type_timestamp())) }}
+            end
     end
 {%- endmacro %}
 
@@ -49,7 +54,7 @@
     case
         -- the common spelling first: a glob and one cast (a regex full match costs more)
         when {{ expression }} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
-            then try_cast({{ expression }} as timestamp)
+            then {{ local_to_utc('try_cast(' ~ expression ~ ' as timestamp)') }}
         when {{ regex_matches(expression, pattern) }}
             then case
                 when {{ has_offset }}
@@ -58,7 +63,7 @@
                         ~ ") - 6), 'T', ' ') as timestamp)") }}
                 when right({{ expression }}, 1) = 'Z'
                     then try_cast(replace(left({{ expression }}, length({{ expression }}) - 1), 'T', ' ') as timestamp)
-                else try_cast(replace({{ expression }}, 'T', ' ') as timestamp)
+                else {{ local_to_utc("try_cast(replace(" ~ expression ~ ", 'T', ' ') as timestamp)") }}
             end
     end
 {%- endmacro %}

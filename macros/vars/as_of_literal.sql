@@ -1,7 +1,7 @@
 {#
-    var as_of as a SQL timestamp literal (UTC), or none when it is not set. Accepts the
-    contract's timestamp forms; a bare date is midnight at its start. A clear error for
-    anything else.
+    var as_of as a SQL timestamp (UTC), or none when it is not set. Accepts the contract's
+    timestamp forms; without a zone it is in the shop's zone (var shop_timezone); a bare
+    date is midnight at its start there. A clear error for anything else.
 #}
 {% macro as_of_literal() %}
     {%- set value = var('as_of') -%}
@@ -15,7 +15,7 @@
     {%- if match is none -%}
         {{ exceptions.raise_compiler_error(
             "var as_of must be a timestamp like \"2025-07-01 00:00:00\" or a date like "
-            ~ "\"2025-07-01\" (UTC), got '" ~ text ~ "'") }}
+            ~ "\"2025-07-01\" (in var shop_timezone), got '" ~ text ~ "'") }}
     {%- endif -%}
     {%- set literal = "'" ~ match.group(1) ~ ' ' ~ (match.group(2) or '00:00:00') ~ "'" -%}
     {%- set parsed = 'cast(' ~ literal ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
@@ -24,6 +24,9 @@
         {%- set minutes = (zone[1:3] | int) * 60 + (zone[4:6] | int) -%}
         {%- set shift = -minutes if zone[0] == '+' else minutes -%}
         {%- set parsed = timestamp_add('minute', shift, parsed) -%}
+    {%- elif not zone -%}
+        {#- no zone: a wall-clock time of the shop's zone (var shop_timezone) -#}
+        {%- set parsed = local_to_utc(parsed) -%}
     {%- endif -%}
     {{ return(parsed) }}
 {% endmacro %}

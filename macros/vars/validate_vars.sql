@@ -4,6 +4,7 @@
 #}
 {% macro validate_vars() %}
     {%- do raw_mode() -%}
+    {%- do validate_shop_vars() -%}
     {%- do as_of_literal() -%}
     {%- for name in ['recent_days', 'cart_window_days', 'cart_abandon_after_hours',
                      'hesitant_min_visits', 'no_order_min_visits', 'loyal_min_orders',

@@ -75,8 +75,8 @@ final as (
         order_metrics.last_order_at,
         cast(
             {{ days_between(
-                'cast(order_metrics.last_order_at as date)',
-                'cast(population.as_of as date)') }}
+                local_date('order_metrics.last_order_at'),
+                local_date('population.as_of')) }}
             as {{ dbt.type_bigint() }}
         ) as days_since_last_order,
         coalesce(order_metrics.coupon_order_count, 0) as coupon_order_count,
