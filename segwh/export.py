@@ -16,8 +16,9 @@ row count of each file with the reasons customers were left out:
          (without '+') of `sms_opt_in` members; a row needs at least one of the two.
 
 Every Parquet file carries, in its schema metadata, how the warehouse it came from reads
-(marts.reporting_context): `reporting_currency` (the currency of every amount), `shop_timezone`
-(the zone of its calendar days) and `as_of` (UTC). The lists hold no amounts themselves.
+(intermediate.int_as_of_resolved, also shown to BI as the mart reporting_context):
+`reporting_currency` (the currency of every amount), `shop_timezone` (the zone of its
+calendar days) and `as_of` (UTC). The lists hold no amounts themselves.
 
 Membership and consent come from `segments.<segment>`; e-mail and phone come only from
 the restricted relation `staging.stg_shop__customers` (the BI marts hold no contact data
@@ -201,15 +202,15 @@ EMAIL_SCHEMA = pa.schema([("customer_id", pa.string()), ("email", pa.string())])
 ADS_SCHEMA = pa.schema([("email_sha256", pa.string()), ("phone_sha256", pa.string())])
 
 
-CONTEXT_RELATION = "marts.reporting_context"
+CONTEXT_RELATION = "intermediate.int_as_of_resolved"
 
 
 def read_context(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """reporting_currency, shop_timezone and as_of of the warehouse (empty when it is older
-    than marts.reporting_context)."""
+    than these columns)."""
     found = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'reporting_context'"
+        "select count(*) from information_schema.columns where table_schema = 'intermediate' "
+        "and table_name = 'int_as_of_resolved' and column_name = 'shop_timezone'"
     ).fetchone()
     if not found or not found[0]:
         return {}

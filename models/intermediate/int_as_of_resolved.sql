@@ -1,13 +1,17 @@
 -- The one instant every metric is computed at (segments.md "The point in time"):
 -- var as_of when set (a bare date is midnight at its start), else the latest event time
--- among clean rows (registered_at, ordered_at, started_at, carts' created_at).
+-- among clean rows (registered_at, ordered_at, started_at, carts' created_at). With it,
+-- how every figure reads: the shop's time zone and the reporting currency (the vars).
 {%- set as_of = as_of_literal() %}
 
 {% if as_of is not none %}
 with
 
 final as (
-    select {{ as_of }} as as_of
+    select
+        {{ as_of }} as as_of,
+        '{{ shop_timezone() }}' as shop_timezone,
+        '{{ var("reporting_currency") | upper }}' as reporting_currency
 )
 
 select * from final
@@ -41,7 +45,10 @@ event_times as (
 ),
 
 final as (
-    select max(event_times.latest_event_at) as as_of
+    select
+        max(event_times.latest_event_at) as as_of,
+        '{{ shop_timezone() }}' as shop_timezone,
+        '{{ var("reporting_currency") | upper }}' as reporting_currency
     from event_times
 )
 

@@ -38,14 +38,18 @@ day_offsets as (
     cross join digits as ones
 ),
 
+last_day as (
+    -- the build's clock plus two days, on the shop's calendar
+    select {{ days_between(first_day, local_date(build_clock())) }} + 2 as day_offset
+),
+
 days as (
     select
         cast({{ dbt.dateadd('day', 'day_offsets.day_offset', first_day) }} as date)
             as rate_date
     from day_offsets
-    where
-        day_offsets.day_offset
-        <= {{ days_between(first_day, local_date(build_clock())) }} + 2
+    cross join last_day
+    where day_offsets.day_offset <= last_day.day_offset
 ),
 
 daily_rates as (

@@ -6,12 +6,18 @@ runs on Spark too) from the same sample written as Parquet files (raw_path mode)
 compares every relation of the schemas `segments` and `marts` row by row: keys equal,
 amounts within a cent, flags and texts equal, timestamps equal. Spark's tables are read
 straight from their parquet files with DuckDB, so the comparison needs no Spark session.
+
+Both builds run as a shop in São Paulo (var shop_timezone America/Sao_Paulo: zone-less
+timestamps, as_of and calendar days on the shop's clock) with dated rates: the project
+is laid out again in a temporary folder (links to the repository's files) whose
+currency_rates seed gives EUR, GBP and BRL a second rate from a date inside the sample.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +33,13 @@ RAW_DIR = SAMPLE_DIR if (SAMPLE_DIR / "customers.csv").exists() else (
     REPO_ROOT / "tests" / "fixtures" / "small-dirty" / "raw"
 )
 SCHEMAS = ("segments", "marts")
+SHOP_VARS = {"shop_timezone": "America/Sao_Paulo"}
+PROJECT_ENTRIES = (
+    "dbt_project.yml", "profiles.yml", "models", "macros", "snapshots", "tests", "analyses",
+)
+# a second rate from a day inside the sample's orders (2022-2025), in the shop's zone
+DATED_RATES = [("EUR", "2024-07-01", "1.05"), ("GBP", "2025-01-01", "1.30"),
+               ("BRL", "2024-01-01", "0.20")]
 # Built from a dbt snapshot, which is DuckDB-only (see README, "Running on Spark").
 DUCKDB_ONLY = {("marts", "segment_membership_history"), ("marts", "segment_transitions")}
 CENT = decimal.Decimal("0.01")
@@ -36,15 +49,36 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def shop_project(root: Path) -> Path:
+    """A project folder: the repository's files linked, the rates seed with dated rates."""
+    project = root / "project"
+    project.mkdir()
+    for entry in PROJECT_ENTRIES:
+        (project / entry).symlink_to(REPO_ROOT / entry)
+    seeds = REPO_ROOT / "seeds"
+    (project / "seeds").mkdir()
+    (project / "seeds" / "sample").symlink_to(seeds / "sample")
+    (project / "seeds" / "reference").mkdir()
+    for path in (seeds / "reference").iterdir():
+        if path.name != "currency_rates.csv":
+            (project / "seeds" / "reference" / path.name).symlink_to(path)
+    rates = (seeds / "reference" / "currency_rates.csv").read_text(encoding="utf-8")
+    rates += "".join(f"{code},{day},{rate}\n" for code, day, rate in DATED_RATES)
+    (project / "seeds" / "reference" / "currency_rates.csv").write_text(rates, encoding="utf-8")
+    return project
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(DuckDB warehouse file, Spark warehouse directory) built from the same raw files."""
     root = tmp_path_factory.mktemp("spark_equivalence")
+    project = shop_project(root)
     duckdb_file = root / "duckdb" / "warehouse.duckdb"
     duckdb_file.parent.mkdir()
     # DuckDB: the default mode (sample seeds) when RAW_DIR is the sample, else raw_path
-    run_dbt(["build", "--exclude-resource-type", "unit_test"], duckdb_file, root / "duckdb",
-            vars=None if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)})
+    raw_vars = {} if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)}
+    run_dbt(["build", "--exclude-resource-type", "unit_test", "--project-dir", str(project)],
+            duckdb_file, root / "duckdb", vars={**SHOP_VARS, **raw_vars})
 
     parquet_dir = root / "raw_parquet"
     parquet_dir.mkdir()
@@ -70,11 +104,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         }
     )
     command = [
-        str(dbt_executable()), "build", "--target", "spark",
+        str(dbt_executable()), "build", "--target", "spark", "--project-dir", str(project),
         "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
-        "--vars", f"{{raw_path: '{parquet_dir}'}}",
+        "--vars", json.dumps({"raw_path": str(parquet_dir), **SHOP_VARS}),
     ]
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
                             timeout=1500, check=False)
     assert result.returncode == 0, (
         f"dbt build --target spark failed:\n{output_tail(result)}"
@@ -159,3 +193,30 @@ def test_every_relation_equal_on_both_engines(builds: tuple[Path, Path]) -> None
                     differences.append(f"{schema}.{table} row {row_ours[0]!r}: {unequal[:4]}")
                     break
     assert not differences, "DuckDB and Spark differ:\n" + "\n".join(differences)
+
+
+def test_the_shop_zone_and_the_dated_rates_were_in_effect(builds: tuple[Path, Path]) -> None:
+    """Guards the comparison above against a build that ignored the vars or the rates: the
+    DuckDB warehouse reports in São Paulo, and orders in EUR before and from the new
+    rate's first day (on the shop's clock) convert at the old and the new rate."""
+    duckdb_file, _ = builds
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        assert con.execute("select shop_timezone from marts.reporting_context").fetchone() == (
+            "America/Sao_Paulo",
+        )
+        rates = dict(con.execute(
+            "select rate_date, usd_per_unit from intermediate.int_currency_rates_rebased "
+            "where currency_code = 'EUR' and rate_date in "
+            "(date '2024-06-30', date '2024-07-01')"
+        ).fetchall())
+        counted = con.execute(
+            "select count(*) filter (where timezone('America/Sao_Paulo', "
+            "timezone('UTC', ordered_at)) < timestamp '2024-07-01'), "
+            "count(*) filter (where timezone('America/Sao_Paulo', "
+            "timezone('UTC', ordered_at)) >= timestamp '2024-07-01') "
+            "from intermediate.int_orders_counted where currency_code = 'EUR'"
+        ).fetchone()
+    assert {str(day): float(rate) for day, rate in rates.items()} == {
+        "2024-06-30": 1.08, "2024-07-01": 1.05,
+    }
+    assert min(counted) > 0, counted
