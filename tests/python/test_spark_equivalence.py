@@ -56,12 +56,12 @@ def shop_project(root: Path) -> Path:
     for entry in PROJECT_ENTRIES:
         (project / entry).symlink_to(REPO_ROOT / entry)
     seeds = REPO_ROOT / "seeds"
-    (project / "seeds").mkdir()
-    (project / "seeds" / "sample").symlink_to(seeds / "sample")
-    (project / "seeds" / "reference").mkdir()
-    for path in (seeds / "reference").iterdir():
-        if path.name != "currency_rates.csv":
-            (project / "seeds" / "reference" / path.name).symlink_to(path)
+    # dbt does not walk into linked folders below seeds/: real folders, linked files
+    for folder in ("sample", "reference"):
+        (project / "seeds" / folder).mkdir(parents=True)
+        for path in (seeds / folder).iterdir():
+            if path.name != "currency_rates.csv":
+                (project / "seeds" / folder / path.name).symlink_to(path)
     rates = (seeds / "reference" / "currency_rates.csv").read_text(encoding="utf-8")
     rates += "".join(f"{code},{day},{rate}\n" for code, day, rate in DATED_RATES)
     (project / "seeds" / "reference" / "currency_rates.csv").write_text(rates, encoding="utf-8")
