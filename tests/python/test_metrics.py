@@ -189,12 +189,17 @@ def test_every_customer_dimension_equals_the_profile(mf_project: dict) -> None:
             )
     dimensions = semantic_dimensions(mf_project, "customers")
     categorical = [d["name"] for d in dimensions if d["type"] == "categorical"]
-    times = [d["name"] for d in dimensions if d["type"] == "time"]
+    times = [f"{d['name']}__day" for d in dimensions if d["type"] == "time"]
     assert len(categorical) >= 4 and times, dimensions
-    group_by = ",".join(f"customer__{name}" for name in categorical)
-    rows = mf_query(mf_project, "customers,buyers,revenue,orders", group_by)
+    names = categorical + times
+    rows = mf_query(
+        mf_project, "customers,buyers,revenue,orders", ",".join(f"customer__{n}" for n in names)
+    )
     shown = {
-        tuple(row[f"customer__{name}"] for name in categorical): (
+        (
+            *(row[f"customer__{name}"] for name in categorical),
+            *(row[f"customer__{name}"][:10] for name in times),  # a date, maybe with a time
+        ): (
             int(row["customers"]),
             int(row["buyers"]),
             money(row["revenue"]),
@@ -204,18 +209,21 @@ def test_every_customer_dimension_equals_the_profile(mf_project: dict) -> None:
     }
     columns = ", ".join(f"coalesce(cast({name} as varchar), 'unknown')" for name in categorical)
     with duckdb.connect(str(mf_project["warehouse"]), read_only=True) as con:
+        # the time dimension is the as_of date on the shop's clock
+        as_of_date = con.execute("select as_of_date from marts.reporting_context").fetchone()[0]
         expected_rows = con.execute(
             f"select {columns}, count(*), count(*) filter (where order_count >= 1), "
             f"sum(lifetime_value), sum(order_count) from marts.customer_profile "
             f"group by all"
         ).fetchall()
-        as_of_date = con.execute("select as_of_date from marts.reporting_context").fetchone()[0]
     n = len(categorical)
     expected = {
-        tuple(row[:n]): (row[n], row[n + 1], money(str(row[n + 2])), int(row[n + 3]))
+        (*row[:n], *([str(as_of_date)] * len(times))): (
+            row[n],
+            row[n + 1],
+            money(str(row[n + 2])),
+            int(row[n + 3]),
+        )
         for row in expected_rows
     }
     assert shown == expected
-    for name in times:
-        dated = mf_query(mf_project, "customers", f"customer__{name}__day")
-        assert [row[f"customer__{name}__day"][:10] for row in dated] == [str(as_of_date)]
