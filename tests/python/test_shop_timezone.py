@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
-from conftest import output_of, output_tail, run_dbt
+from conftest import FIXTURE_AS_OF, FIXTURE_RAW_DIR, output_of, output_tail, run_dbt
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -84,3 +86,29 @@ def test_bad_shop_timezone_fails_naming_the_var(tmp_path) -> None:
     assert "OK created" not in out, output_tail(result)
     lines = [line for line in out.splitlines() if "shop_timezone" in line and "Mars" in line]
     assert lines, output_tail(result)
+
+
+def test_a_shop_zone_on_the_command_line_fails_no_unit_test(
+    acceptance_db: Path, tmp_path: Path
+) -> None:
+    """`dbt build --vars '{shop_timezone: ...}'` runs the unit tests too (so does `make
+    refresh`): their fixtures are written for UTC (or for the zone they override), so the
+    shop's zone must not leak into them. Run on a copy of the acceptance warehouse (unit
+    tests read the column types of their inputs), for the models whose rules use the zone."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(acceptance_db, warehouse)
+    # the models whose rules count calendar days or take the rate of a day
+    models = [
+        "int_customers_aggregated", "int_customers_described", "int_customers_purchase_cycle",
+        "int_customers_scored", "int_orders_counted",
+    ]
+    result = run_dbt(
+        ["test", "--resource-type", "unit_test", "--select", *models],
+        warehouse,
+        tmp_path,
+        vars={"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF,
+              "shop_timezone": "Asia/Tehran"},
+        check=False,
+    )
+    assert result.returncode == 0, output_tail(result)
+    assert "PASS=" in output_of(result) and " PASS=0 " not in output_of(result)
