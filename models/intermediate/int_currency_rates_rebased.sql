@@ -38,9 +38,9 @@ day_offsets as (
     cross join digits as ones
 ),
 
-last_day as (
-    -- the build's clock plus two days, on the shop's calendar
-    select {{ days_between(first_day, local_date(build_clock())) }} + 2 as day_offset
+clock as (
+    -- the build's clock, on the shop's calendar
+    select {{ local_date(build_clock()) }} as clock_date
 ),
 
 days as (
@@ -48,8 +48,9 @@ days as (
         cast({{ dbt.dateadd('day', 'day_offsets.day_offset', first_day) }} as date)
             as rate_date
     from day_offsets
-    cross join last_day
-    where day_offsets.day_offset <= last_day.day_offset
+    cross join clock
+    -- the macro renders datediff on one long line
+    where day_offsets.day_offset <= {{ days_between(first_day, 'clock.clock_date') }} + 2  -- noqa: LT05
 ),
 
 daily_rates as (
