@@ -8,8 +8,8 @@ amounts within a cent, flags and texts equal, timestamps equal. Spark's tables a
 straight from their parquet files with DuckDB, so the comparison needs no Spark session.
 
 Both builds run as a shop in São Paulo (var shop_timezone America/Sao_Paulo: zone-less
-timestamps, as_of and calendar days on the shop's clock) with dated rates (the unit tests,
-written for the default vars, then run on Spark with the defaults): the project
+timestamps, as_of and calendar days on the shop's clock) with dated rates (the unit tests
+run too and keep their own zone, macro shop_timezone): the project
 is laid out again in a temporary folder (links to the repository's files) whose
 currency_rates seed gives EUR, GBP and BRL a second rate from a date inside the sample.
 """
@@ -104,22 +104,17 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
     )
-    # The models and data tests as the shop; then the unit tests, whose fixtures are
-    # written for the default vars (UTC), with the defaults (each states its own vars).
-    for args, shop_vars in (
-        (["build", "--exclude-resource-type", "unit_test"], SHOP_VARS),
-        (["test", "--resource-type", "unit_test"], {}),
-    ):
-        command = [
-            str(dbt_executable()), *args, "--target", "spark", "--project-dir", str(project),
-            "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
-            "--vars", json.dumps({"raw_path": str(parquet_dir), **shop_vars}),
-        ]
-        result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                                timeout=1500, check=False)
-        assert result.returncode == 0, (
-            f"dbt {' '.join(args)} --target spark failed:\n{output_tail(result)}"
-        )
+    # every model, data test and unit test as the shop (unit tests keep their own zone)
+    command = [
+        str(dbt_executable()), "build", "--target", "spark", "--project-dir", str(project),
+        "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
+        "--vars", json.dumps({"raw_path": str(parquet_dir), **SHOP_VARS}),
+    ]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                            timeout=1500, check=False)
+    assert result.returncode == 0, (
+        f"dbt build --target spark failed:\n{output_tail(result)}"
+    )
     return duckdb_file, warehouse
 
 
