@@ -1,13 +1,13 @@
 {#
     on-run-start hook: says once, at the start of a run, what this engine skips, so that a
-    missing relation is never a surprise. Spark here has no Delta/Iceberg: the snapshot of
-    segment membership and the two history marts built on it are DuckDB-only.
+    missing relation is never a surprise. `skipped` lists, per engine, what does not run
+    there and why (segment history runs everywhere: models/history).
 #}
 {% macro note_engine_differences() %}
-    {%- if execute and target.type == 'spark' -%}
-        {{ log("Spark target: skipping the DuckDB-only snapshot segment_membership_snapshot "
-            ~ "and marts segment_membership_history, segment_transitions (snapshots need "
-            ~ "Delta/Iceberg on Spark). Every other model and test runs.", info=True) }}
+    {%- set skipped = {'spark': []} -%}
+    {%- if execute and skipped.get(target.type) -%}
+        {{ log(target.type | capitalize ~ " target: skipping " ~ skipped[target.type] | join('; ')
+            ~ ". Every other model and test runs.", info=True) }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

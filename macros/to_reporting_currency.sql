@@ -36,7 +36,7 @@
         end
     {%- endset -%}
     case
-        when {{ currency_code }} = '{{ var("reporting_currency") | upper }}'
+        when {{ currency_code }} = '{{ checked_var("reporting_currency") }}'
             then cast(round(cast({{ amount }} as decimal(18, 6)), 2) as decimal(18, 2))
         else cast(
             (case when {{ amount }} < 0 then -1 else 1 end)

@@ -6,8 +6,8 @@
 -- lets every order find its rate by an equality join on (currency_code, rate_date),
 -- however many dated rates there are. The days run from var min_valid_date to the build's
 -- clock plus two days: no clean event lies outside (raw-data.md rule 5).
-{%- set reporting = var('reporting_currency') | upper %}
-{%- set first_day = "cast('" ~ var('min_valid_date') ~ "' as date)" %}
+{%- set reporting = checked_var('reporting_currency') %}
+{%- set first_day = "cast('" ~ checked_var('min_valid_date') ~ "' as date)" %}
 
 with
 

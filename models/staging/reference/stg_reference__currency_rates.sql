@@ -4,7 +4,7 @@
 -- into var reporting_currency (both currencies have a rate then; null = always, and
 -- always for the reporting currency itself); rated_from_at is its midnight in the shop's
 -- zone as a UTC instant, what the staging checks compare event times with.
-{%- set reporting = var('reporting_currency') | upper %}
+{%- set reporting = checked_var('reporting_currency') %}
 
 with
 
