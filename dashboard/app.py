@@ -36,7 +36,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str) -> alt
     )
 
 
-def section_segments(path, segment: str) -> None:
+def section_segments(path, segment: str, context: data.ReportingContext) -> None:
     st.header("Segments")
     summary = data.segment_summary(path)
     left, right = st.columns(2)
@@ -53,7 +53,7 @@ def section_segments(path, segment: str) -> None:
             "segment": summary["segment"],
             "members": summary["member_count"].map(lambda value: f"{int(value)}"),
             "% of customers": summary["share_of_customers"].map(percent),
-            "revenue": summary["revenue"].map(lambda value: f"{value:,.2f}"),
+            f"revenue ({context.currency})": summary["revenue"].map(context.money),
             "% of revenue": summary["share_of_revenue"].map(percent),
         }
     )
@@ -62,13 +62,54 @@ def section_segments(path, segment: str) -> None:
     st.table(shown.set_index("segment"))
 
 
-def section_geography(path, segment: str) -> None:
-    st.header("Customers and revenue by country and city")
+def world_map(countries: pd.DataFrame, value: str, title: str) -> alt.Chart:
+    """A world map of `value` per country, from the committed Natural Earth geometry."""
+    geometry = alt.Data(
+        values=data.world_geometry(), format=alt.DataFormat(type="topojson", feature="countries")
+    )
+    return (
+        alt.Chart(geometry, title=title)
+        .mark_geoshape(stroke="white", strokeWidth=0.5)
+        .transform_lookup(
+            lookup="id",
+            from_=alt.LookupData(
+                countries, key="iso_numeric", fields=["country", "customers", "revenue"]
+            ),
+            default="0",
+        )
+        .encode(
+            color=alt.Color(f"{value}:Q", title=value, scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="country"),
+                alt.Tooltip("customers:Q"),
+                alt.Tooltip("revenue:Q", format=",.2f"),
+            ],
+        )
+        .project(type="equalEarth")
+        .properties(height=320)
+    )
+
+
+def section_geography(path, segment: str, context: data.ReportingContext) -> None:
+    st.header("Customers and revenue by country, region and city")
     places = data.by_country_city(path, segment)
     if places.empty:
         st.write("No customers in this selection.")
         return
-    countries = (
+    revenue_title = f"revenue ({context.currency})"
+    countries = data.by_country(path, segment)
+    if countries is None:
+        not_available("World map", "reference.countries.iso_numeric")
+    else:
+        left, right = st.columns(2)
+        left.altair_chart(
+            world_map(countries, "customers", "Customers by country"), use_container_width=True
+        )
+        right.altair_chart(
+            world_map(countries, "revenue", f"Revenue by country ({context.currency})"),
+            use_container_width=True,
+        )
+    top = (
         places.groupby("country", as_index=False)[["customers", "buyers", "revenue"]]
         .sum()
         .sort_values("customers", ascending=False)
@@ -76,14 +117,22 @@ def section_geography(path, segment: str) -> None:
     )
     left, right = st.columns(2)
     left.altair_chart(
-        bar_chart(countries, "country", "customers", "Customers by country (top 15)"),
+        bar_chart(top, "country", "customers", "Customers by country (top 15)"),
         use_container_width=True,
     )
     right.altair_chart(
-        bar_chart(countries, "country", "revenue", "Revenue by country (top 15)"),
+        bar_chart(
+            top.rename(columns={"revenue": revenue_title}),
+            "country",
+            revenue_title,
+            f"Revenue by country (top 15, {context.currency})",
+        ),
         use_container_width=True,
     )
-    st.dataframe(places, hide_index=True, use_container_width=True, height=260)
+    shown = places.assign(revenue=places["revenue"].map(context.money)).rename(
+        columns={"revenue": revenue_title}
+    )
+    st.dataframe(shown, hide_index=True, use_container_width=True, height=260)
 
 
 def section_demographics(path, segment: str) -> None:
@@ -174,7 +223,7 @@ def section_lifecycle_rfm(path, segment: str) -> None:
             )
 
 
-def section_transitions(path, segment: str) -> None:
+def section_transitions(path, segment: str, context: data.ReportingContext) -> None:
     st.header("Segment transitions over time")
     refreshes = data.refresh_count(path)
     moves = data.transitions(path, segment)
@@ -187,7 +236,9 @@ def section_transitions(path, segment: str) -> None:
             "appear after the next refresh."
         )
         return
-    moves = moves.assign(refreshed_at=moves["refreshed_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    # refresh times are stored in UTC; shown on the shop's clock
+    local = moves["refreshed_at"].dt.tz_localize("UTC").dt.tz_convert(context.timezone)
+    moves = moves.assign(refreshed_at=local.dt.strftime("%Y-%m-%d %H:%M:%S"))
     st.altair_chart(
         alt.Chart(moves, title="Customers entering each segment, per refresh")
         .mark_bar()
@@ -202,7 +253,7 @@ def section_transitions(path, segment: str) -> None:
     st.dataframe(moves, hide_index=True, use_container_width=True, height=220)
 
 
-def section_lookup(path) -> None:
+def section_lookup(path, context: data.ReportingContext) -> None:
     st.header("Customer lookup")
     default = st.query_params.get("customer", "")
     customer_id = st.text_input("Customer id", value=default, key="customer_id")
@@ -214,8 +265,16 @@ def section_lookup(path) -> None:
         st.warning(f"No customer {customer_id.strip()!r} at this as-of.")
         return
     record = row.iloc[0]
+    money = data.money_columns(path, "marts", "customer_profile")
+
+    def shown_value(column: str) -> str:
+        value = record[column]
+        if column in money and not pd.isna(value):
+            return f"{value} {context.currency}".strip()
+        return str(value)
+
     shown = pd.DataFrame(
-        {"field": list(row.columns), "value": [str(record[column]) for column in row.columns]}
+        {"field": list(row.columns), "value": [shown_value(column) for column in row.columns]}
     )
     st.table(shown.set_index("field"))
 
@@ -238,20 +297,21 @@ def main() -> None:
     st.sidebar.caption(f"Reading {version.path.name} read-only, one connection per query.")
 
     path = version.path
+    context = data.reporting_context(path)
     totals = data.headline(path, segment)
-    st.caption(f"As of {version.as_of} · segment: {segment}")
+    st.caption(f"As of {version.as_of} · segment: {segment} · amounts in {context.currency}")
     columns = st.columns(3)
     columns[0].metric("Customers", f"{int(totals['customers'])}")
     columns[1].metric("Buyers", f"{int(totals['buyers'])}")
-    columns[2].metric("Revenue", f"{totals['revenue']:,.2f}")
+    columns[2].metric(f"Revenue ({context.currency})", context.money(totals["revenue"]))
 
-    section_segments(path, segment)
-    section_geography(path, segment)
+    section_segments(path, segment, context)
+    section_geography(path, segment, context)
     section_demographics(path, segment)
     section_channels(path, segment)
     section_lifecycle_rfm(path, segment)
-    section_transitions(path, segment)
-    section_lookup(path)
+    section_transitions(path, segment, context)
+    section_lookup(path, context)
 
 
 main()

@@ -12,9 +12,11 @@ and RFM columns of marts.customer_profile) are told so through `has_columns` /
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,12 @@ import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO_ROOT / "build" / "warehouse.duckdb"
+# Natural Earth 1:110m countries (TopoJSON, ids = ISO 3166-1 numeric), committed: see
+# dashboard/geo/README.md. Nothing is downloaded at run time.
+WORLD_GEOMETRY = Path(__file__).resolve().parent / "geo" / "countries-110m.json"
+# Money in the marts is decimal(18, 2) in the reporting currency (house style): a column of
+# that type is shown with the currency code.
+MONEY_TYPE = "DECIMAL(18,2)"
 
 # segment (relation in schema segments) -> its boolean in marts.customer_profile
 SEGMENT_FLAGS: dict[str, str] = {
@@ -82,13 +90,55 @@ def has_columns(path: Path, schema: str, name: str, needed: list[str]) -> bool:
     return set(needed) <= columns_of(path, schema, name)
 
 
+@dataclass(frozen=True)
+class ReportingContext:
+    """How to read the figures of one warehouse: currency, shop time zone, local as_of."""
+
+    currency: str
+    timezone: str
+    as_of_local: str
+
+    def money(self, value: float | None) -> str:
+        """`1,234.56 USD`: every amount shown with the reporting currency's code."""
+        if value is None or pd.isna(value):
+            return "–"
+        return f"{value:,.2f} {self.currency}".strip()
+
+
+def reporting_context(path: Path) -> ReportingContext:
+    """marts.reporting_context of `path`; an older warehouse without it is read as UTC."""
+    if not relation_exists(path, "marts", "reporting_context"):
+        frame = query(path, "select max(as_of) as as_of from marts.segment_summary")
+        return ReportingContext("", "UTC", str(frame["as_of"].iloc[0]))
+    frame = query(
+        path,
+        "select reporting_currency, shop_timezone, as_of_local from marts.reporting_context",
+    )
+    row = frame.iloc[0]
+    return ReportingContext(
+        str(row["reporting_currency"]), str(row["shop_timezone"]), str(row["as_of_local"])
+    )
+
+
+def money_columns(path: Path, schema: str, name: str) -> set[str]:
+    """Columns of `schema.name` that hold money (decimal(18, 2), reporting currency)."""
+    frame = query(
+        path,
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? and upper(data_type) = ?",
+        [schema, name, MONEY_TYPE],
+    )
+    return {str(column).lower() for column in frame["column_name"]}
+
+
 def _describe(path: Path, kind: str) -> WarehouseVersion | None:
     """Label and as_of of one warehouse file (None when it has no segment summary)."""
     try:
-        as_of = query(path, "select max(as_of) as as_of from marts.segment_summary")
+        context = reporting_context(path)
     except duckdb.Error:
         return None
-    as_of_text = str(as_of["as_of"].iloc[0])
+    # as_of on the shop's wall clock, with the zone it is in
+    as_of_text = f"{context.as_of_local} {context.timezone}"
     version = ""
     if relation_exists(path, "refresh", "publishes"):
         frame = query(path, "select max(version) as version from refresh.publishes")
@@ -143,18 +193,46 @@ def headline(path: Path, segment: str) -> dict[str, float]:
 
 
 def by_country_city(path: Path, segment: str) -> pd.DataFrame:
-    """Customers, buyers and revenue per country and city (customer_profile + countries)."""
+    """Customers, buyers and revenue per country, region and city (customer_profile, whose
+    places are grouped by their normalized key and shown under their most frequent
+    spelling, + countries)."""
     return query(
         path,
         "select coalesce(countries.country_name, 'Unknown') as country, "
+        "coalesce(profiles.region, 'Unknown') as region, "
         "coalesce(profiles.city, 'Unknown') as city, count(*) as customers, "
         "sum(case when profiles.order_count >= 1 then 1 else 0 end) as buyers, "
         "cast(sum(profiles.lifetime_value) as double) as revenue "
         "from marts.customer_profile as profiles "
         "left join reference.countries as countries "
         "on profiles.country_code = countries.country_code "
-        f"where {segment_filter(segment)} group by 1, 2 order by customers desc, country, city",
+        f"where {segment_filter(segment)} group by 1, 2, 3 "
+        "order by customers desc, country, region, city",
     )
+
+
+def by_country(path: Path, segment: str) -> pd.DataFrame | None:
+    """Customers, buyers and revenue per country with its ISO numeric code, for the world
+    map (None when the warehouse's countries have no numeric codes yet)."""
+    if not has_columns(path, "reference", "countries", ["iso_numeric"]):
+        return None
+    return query(
+        path,
+        "select countries.iso_numeric, countries.country_name as country, "
+        "count(*) as customers, "
+        "sum(case when profiles.order_count >= 1 then 1 else 0 end) as buyers, "
+        "cast(sum(profiles.lifetime_value) as double) as revenue "
+        "from marts.customer_profile as profiles "
+        "inner join reference.countries as countries "
+        "on profiles.country_code = countries.country_code "
+        f"where {segment_filter(segment)} group by 1, 2 order by customers desc, country",
+    )
+
+
+@lru_cache(maxsize=1)
+def world_geometry() -> dict:
+    """The committed Natural Earth countries (TopoJSON, object `countries`)."""
+    return json.loads(WORLD_GEOMETRY.read_text(encoding="utf-8"))
 
 
 def customer_dimensions_source(path: Path, needed: list[str]) -> str | None:

@@ -15,6 +15,11 @@ row count of each file with the reasons customers were left out:
          the trimmed, lower-cased e-mail of `email_opt_in` members and the E.164 phone
          (without '+') of `sms_opt_in` members; a row needs at least one of the two.
 
+Every Parquet file carries, in its schema metadata, how the warehouse it came from reads
+(intermediate.int_as_of_resolved, also shown to BI as the mart reporting_context):
+`reporting_currency` (the currency of every amount), `shop_timezone` (the zone of its
+calendar days) and `as_of` (UTC). The lists hold no amounts themselves.
+
 Membership and consent come from `segments.<segment>`; e-mail and phone come only from
 the restricted relation `staging.stg_shop__customers` (the BI marts hold no contact data
 and are never read here); calling codes from `reference.country_calling_codes`. The
@@ -199,8 +204,34 @@ EMAIL_SCHEMA = pa.schema([("customer_id", pa.string()), ("email", pa.string())])
 ADS_SCHEMA = pa.schema([("email_sha256", pa.string()), ("phone_sha256", pa.string())])
 
 
-def write_table(table: pa.Table, stem: Path, formats: Sequence[str]) -> list[Path]:
-    """Writes `table` as `<stem>.<format>` for each format, atomically; returns the paths."""
+CONTEXT_RELATION = "intermediate.int_as_of_resolved"
+
+
+def read_context(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """reporting_currency, shop_timezone and as_of of the warehouse (empty when it is older
+    than these columns)."""
+    found = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'intermediate' "
+        "and table_name = 'int_as_of_resolved' and column_name = 'shop_timezone'"
+    ).fetchone()
+    if not found or not found[0]:
+        return {}
+    currency, zone, as_of = con.execute(
+        f"select reporting_currency, shop_timezone, cast(as_of as varchar) from {CONTEXT_RELATION}"
+    ).fetchone()
+    return {"reporting_currency": currency, "shop_timezone": zone, "as_of": as_of}
+
+
+def write_table(
+    table: pa.Table,
+    stem: Path,
+    formats: Sequence[str],
+    metadata: dict[str, str] | None = None,
+) -> list[Path]:
+    """Writes `table` as `<stem>.<format>` for each format, atomically; returns the paths.
+    `metadata` goes into the Parquet schema metadata."""
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
@@ -229,10 +260,11 @@ def export(
         raise ValueError(f"unknown channel {channel!r} (one of {', '.join(CHANNELS)})")
     results = []
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        context = read_context(con)
         for segment in segments:
             members = read_members(con, segment)
             table, dropped = build_rows(channel, members)
-            files = write_table(table, out_dir / channel / segment, formats)
+            files = write_table(table, out_dir / channel / segment, formats, context)
             results.append(
                 ExportResult(channel, segment, len(members), table.num_rows, files, dropped)
             )

@@ -1,8 +1,9 @@
 {#
     An ISO 8601 text as a UTC timestamp, exactly as raw-data.md rule 2 reads it:
     `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, optional
-    zone `Z`, `±HH:MM`, `±HHMM` or `±HH` (converted to UTC; none means UTC); a bare date is
-    midnight UTC. Anything else, and impossible dates such as 2025-02-30, give null.
+    zone `Z`, `±HH:MM`, `±HHMM` or `±HH` (converted to UTC); no zone means the shop's zone,
+    var shop_timezone (local_to_utc; identity on UTC); a bare date is midnight there.
+    Anything else, and impossible dates such as 2025-02-30, give null.
     `expression` must already be clean text (see clean_text).
 #}
 {% macro parse_timestamp(expression) %}
@@ -44,8 +45,12 @@
     {%- endset -%}
     case
         when {{ regex_matches(expression, timestamp_text_pattern()) }}
-            then {{ timestamp_add('minute', offset_minutes,
-                try_cast(local_text, dbt.type_timestamp())) }}
+            then case
+                when {{ zone_text }} = ''
+                    then {{ local_to_utc(try_cast(local_text, dbt.type_timestamp())) }}
+                else {{ timestamp_add('minute', offset_minutes,
+                    try_cast(local_text, dbt.type_timestamp())) }}
+            end
     end
 {%- endmacro %}
 
@@ -63,10 +68,12 @@
     case
         -- the common spelling first: a glob and one cast (a regex full match costs more)
         when {{ expression }} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
-            then try_cast({{ expression }} as timestamp)
+            then {{ local_to_utc('try_cast(' ~ expression ~ ' as timestamp)') }}
         when {{ regex_matches(expression, timestamp_text_pattern()) }}
             then case
-                when {{ zone_text }} in ('', 'Z')
+                when {{ zone_text }} = ''
+                    then {{ local_to_utc('try_cast(' ~ local_text ~ ' as timestamp)') }}
+                when {{ zone_text }} = 'Z'
                     then try_cast({{ local_text }} as timestamp)
                 else {{ timestamp_add('minute', zone_offset_minutes(zone_text),
                     "try_cast(" ~ local_text ~ " as timestamp)") }}

@@ -2,10 +2,12 @@
     Reads the text of a timestamp var (kind `timestamp` in var_rules()):
     YYYY-MM-DD, optionally followed by ( |T)HH:MM:SS[.ffffff], optionally followed by a
     zone Z, ±HH:MM, ±HHMM or ±HH (the raw contract's forms, raw-data.md rule 2). Returns
-    {'date': 'YYYY-MM-DD', 'time': 'HH:MM:SS[.f]', 'offset_minutes': n} (a bare date is
-    00:00:00; `offset_minutes` is east of UTC), or {'problem': why} when the text is not
-    such a timestamp: a day that does not exist, hour > 23, minute or second > 59, a zone
-    beyond ±14:00 or with minutes > 59, a year outside 1900-2999.
+    {'date': 'YYYY-MM-DD', 'time': 'HH:MM:SS[.f]', 'offset_minutes': n, 'has_zone': bool}
+    (a bare date is 00:00:00; `offset_minutes` is east of UTC; `has_zone` is false when
+    the text names no zone, i.e. it is on the shop's clock, var shop_timezone), or
+    {'problem': why} when the text is not such a timestamp: a day that does not exist,
+    hour > 23, minute or second > 59, a zone beyond ±14:00 or with minutes > 59, a year
+    outside 1900-2999.
 #}
 {% macro timestamp_var_parts(text) %}
     {%- set match = modules.re.fullmatch(
@@ -41,5 +43,6 @@
         'time': (match.group(4) ~ ':' ~ match.group(5) ~ ':' ~ match.group(6)
             ~ (match.group(7) or '')) if match.group(4) is not none else '00:00:00',
         'offset_minutes': offset_minutes,
+        'has_zone': match.group(8) is not none,
     }) }}
 {% endmacro %}

@@ -34,8 +34,9 @@
         {%- endif -%}
 
     {%- elif kind == 'timestamp' -%}
-        {%- set expected = 'a UTC timestamp like "2025-07-01 00:00:00" or a date like '
-            ~ '"2025-07-01" (zone Z, ±HH:MM, ±HHMM or ±HH within ±14:00 is converted to UTC)' -%}
+        {%- set expected = 'a timestamp like "2025-07-01 00:00:00" or a date like '
+            ~ '"2025-07-01" (in var shop_timezone; a zone Z, ±HH:MM, ±HHMM or ±HH within '
+            ~ '±14:00 is converted to UTC)' -%}
         {%- set parts = timestamp_var_parts(text) -%}
         {%- set ok = 'problem' not in parts -%}
         {%- set reason = parts.get('problem') -%}
@@ -51,6 +52,10 @@
     {%- elif kind == 'currency' -%}
         {%- set expected = 'a three-letter ISO 4217 code like USD' -%}
         {%- set ok = modules.re.fullmatch('[A-Za-z]{3}', text) -%}
+
+    {%- elif kind == 'timezone' -%}
+        {%- set expected = 'an IANA time zone name like America/Sao_Paulo or UTC' -%}
+        {%- set ok = not is_bool and is_timezone_name(text) -%}
 
     {%- elif kind == 'identifier' -%}
         {%- set expected = 'a schema name (an identifier: a letter or _, then letters, '

@@ -9,6 +9,7 @@
                         date and time, zone within ±14:00, years 1900-2999
             date        YYYY-MM-DD, a real date, years 1900-2999
             currency    three letters (ISO 4217) with a rate in the currency_rates seed
+            timezone    an IANA time zone name (is_timezone_name), such as America/Sao_Paulo
             integer     a whole number from `min` to `max`
             decimal     a decimal number (at most 6 decimals) from `min` to `max`
       nullable  true when null is allowed (it means "not set")
@@ -23,6 +24,7 @@
         'as_of': {'kind': 'timestamp', 'nullable': true},
         'reporting_currency': {'kind': 'currency'},
         'min_valid_date': {'kind': 'date'},
+        'shop_timezone': {'kind': 'timezone'},
         'recent_days': days,
         'cart_abandon_after_hours': {'kind': 'integer', 'min': 0, 'max': 876000},
         'cart_window_days': days,

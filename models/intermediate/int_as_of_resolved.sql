@@ -2,6 +2,8 @@
 -- var as_of when set (a bare date is midnight at its start), else the latest event time
 -- among clean rows (registered_at, ordered_at, started_at, carts' created_at); a shop
 -- with no clean event at all (every raw table empty) is computed as of the build's clock.
+-- With it, how every figure reads: the shop's time zone and the reporting currency (the
+-- vars).
 -- The same parents whether or not var as_of is set (its unit tests mock them):
 -- depends_on: {{ ref('stg_shop__customers') }}, {{ ref('stg_shop__orders') }}
 -- depends_on: {{ ref('stg_shop__sessions') }}, {{ ref('stg_shop__carts') }}
@@ -11,7 +13,10 @@
 with
 
 final as (
-    select {{ as_of }} as as_of
+    select
+        {{ as_of }} as as_of,
+        '{{ shop_timezone() }}' as shop_timezone,
+        '{{ checked_var("reporting_currency") }}' as reporting_currency
 )
 
 select * from final
@@ -45,7 +50,10 @@ event_times as (
 ),
 
 final as (
-    select coalesce(max(event_times.latest_event_at), {{ build_clock() }}) as as_of
+    select
+        coalesce(max(event_times.latest_event_at), {{ build_clock() }}) as as_of,
+        '{{ shop_timezone() }}' as shop_timezone,
+        '{{ checked_var("reporting_currency") }}' as reporting_currency
     from event_times
 )
 

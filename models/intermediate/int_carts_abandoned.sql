@@ -35,7 +35,7 @@ last_orders as (
     cross join clock
     where
         counted_orders.ordered_at
-        > {{ timestamp_add('day', -int_var('cart_window_days'), 'clock.as_of') }}
+        > {{ shift_days(-int_var('cart_window_days'), 'clock.as_of') }}
     group by counted_orders.customer_id
 ),
 
@@ -45,7 +45,7 @@ final as (
         carts.customer_id,
         carts.created_at,
         carts.item_count,
-        {{ to_reporting_currency('carts.cart_value', 'currency_rates.to_reporting_rate') }}
+        {{ to_reporting_currency('carts.cart_value', 'carts.currency_code', 'currency_rates') }}
             as cart_value_reporting
     from carts
     inner join population
@@ -53,11 +53,13 @@ final as (
     left join last_orders
         on carts.customer_id = last_orders.customer_id
     left join currency_rates
-        on carts.currency_code = currency_rates.currency_code
+        on
+            carts.currency_code = currency_rates.currency_code
+            and {{ local_date('carts.created_at') }} = currency_rates.rate_date
     where
         carts.completed_order_id is null
         and carts.created_at
-        > {{ timestamp_add('day', -int_var('cart_window_days'), 'population.as_of') }}
+        > {{ shift_days(-int_var('cart_window_days'), 'population.as_of') }}
         and carts.created_at
         <= {{ timestamp_add('hour', -int_var('cart_abandon_after_hours'), 'population.as_of') }}
         and (last_orders.last_order_at is null or last_orders.last_order_at < carts.created_at)

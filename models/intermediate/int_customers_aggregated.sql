@@ -18,6 +18,10 @@ abandoned_carts as (
     select * from {{ ref('int_carts_abandoned') }}
 ),
 
+places as (
+    select * from {{ ref('int_customers_located') }}
+),
+
 order_metrics as (
     select
         counted_orders.customer_id,
@@ -75,8 +79,8 @@ final as (
         order_metrics.last_order_at,
         cast(
             {{ days_between(
-                'cast(order_metrics.last_order_at as date)',
-                'cast(population.as_of as date)') }}
+                local_date('order_metrics.last_order_at'),
+                local_date('population.as_of')) }}
             as {{ dbt.type_bigint() }}
         ) as days_since_last_order,
         coalesce(order_metrics.coupon_order_count, 0) as coupon_order_count,
@@ -91,9 +95,10 @@ final as (
         last_abandoned_carts.last_abandoned_cart_value,
         last_abandoned_carts.last_abandoned_cart_item_count,
         population.country_code,
-        population.region,
-        population.city,
-        population.work_city,
+        -- places under their most frequent spelling (int_customers_located)
+        places.region,
+        places.city,
+        places.work_city,
         population.sms_opt_in,
         population.email_opt_in
     from population
@@ -103,6 +108,8 @@ final as (
         on population.customer_id = customer_sessions.customer_id
     left join last_abandoned_carts
         on population.customer_id = last_abandoned_carts.customer_id
+    left join places
+        on population.customer_id = places.customer_id
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- Spend per customer and product category (segments.md "top product category by spend"):
 -- the order lines of counted orders, quantity * unit_price converted to the reporting
--- currency (to_reporting_currency) and rounded to cents per line. Line amounts are before
+-- currency at the rates of the order's day (to_reporting_currency) and rounded to cents
+-- per line. Line amounts are before
 -- order-level discounts, so a category's spend can differ from the orders' totals.
 -- One row per customer x category; a product without a category counts as uncategorized.
 with
@@ -28,14 +29,17 @@ lines as (
         coalesce(products.category, 'uncategorized') as category,
         {{ to_reporting_currency(
             'order_items.quantity * order_items.unit_price',
-            'currency_rates.to_reporting_rate') }} as line_amount_reporting
+            'counted_orders.currency_code',
+            'currency_rates') }} as line_amount_reporting
     from order_items
     inner join counted_orders
         on order_items.order_id = counted_orders.order_id
     inner join products
         on order_items.product_id = products.product_id
     inner join currency_rates
-        on counted_orders.currency_code = currency_rates.currency_code
+        on
+            counted_orders.currency_code = currency_rates.currency_code
+            and {{ local_date('counted_orders.ordered_at') }} = currency_rates.rate_date
 ),
 
 order_categories as (

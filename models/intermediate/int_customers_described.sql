@@ -20,13 +20,13 @@ income_bands as (
 ),
 
 population_aged as (
-    -- full years at as_of's UTC date; a birth date after that date is unknown
+    -- full years at as_of's date in the shop's zone; a birth date after that date is unknown
     select
         population.*,
         case
-            when population.birth_date <= cast(population.as_of as date)
+            when population.birth_date <= {{ local_date('population.as_of') }}
                 then {{ full_years_between('population.birth_date',
-                    'cast(population.as_of as date)') }}
+                    local_date('population.as_of')) }}
         end as age
     from population
 ),

@@ -1,8 +1,9 @@
 -- Purchase cycle (segments.md, 000 §6) of customers with at least two counted orders:
--- the median of the calendar days (UTC dates) between consecutive counted orders, the
--- expected next order (last order + that median), whether it is due around as_of, and the
--- calendar month with most orders. The median is computed by hand (row_number + count;
--- the mean of the two middle gaps for an even count), the same on every engine.
+-- the median of the calendar days (dates in the shop's zone, var shop_timezone) between
+-- consecutive counted orders, the expected next order (last order + that median), whether
+-- it is due around as_of, and the calendar month with most orders. The median is computed
+-- by hand (row_number + count; the mean of the two middle gaps for an even count), the
+-- same on every engine.
 with
 
 counted_orders as (
@@ -31,8 +32,8 @@ gaps as (
         orders_sequenced.customer_id,
         cast(
             {{ days_between(
-                'cast(orders_sequenced.previous_ordered_at as date)',
-                'cast(orders_sequenced.ordered_at as date)') }}
+                local_date('orders_sequenced.previous_ordered_at'),
+                local_date('orders_sequenced.ordered_at')) }}
             as {{ dbt.type_bigint() }}
         ) as gap_days
     from orders_sequenced
@@ -66,12 +67,12 @@ medians as (
 order_months as (
     select
         counted_orders.customer_id,
-        {{ date_part_number('month', 'counted_orders.ordered_at') }} as order_month,
+        {{ date_part_number('month', local_date('counted_orders.ordered_at')) }} as order_month,
         count(*) as month_order_count
     from counted_orders
     group by
         counted_orders.customer_id,
-        {{ date_part_number('month', 'counted_orders.ordered_at') }}
+        {{ date_part_number('month', local_date('counted_orders.ordered_at')) }}
 ),
 
 peak_months as (
@@ -121,9 +122,9 @@ final as (
         -- due: as_of - N days < expected_next_order_at <= as_of + N days
         (
             cycles.expected_next_order_at
-            > {{ timestamp_add('day', -int_var('purchase_due_window_days'), 'cycles.as_of') }}
+            > {{ shift_days(-int_var('purchase_due_window_days'), 'cycles.as_of') }}
             and cycles.expected_next_order_at
-            <= {{ timestamp_add('day', int_var('purchase_due_window_days'), 'cycles.as_of') }}
+            <= {{ shift_days(int_var('purchase_due_window_days'), 'cycles.as_of') }}
         ) as is_due_for_next_order,
         cycles.peak_order_month
     from cycles

@@ -78,10 +78,10 @@ final as (
         case
             when customers.order_count = 0 then 'prospect'
             when customers.first_order_at
-                > {{ timestamp_add('day', -int_var('new_customer_days'), 'customers.as_of') }}
+                > {{ shift_days(-int_var('new_customer_days'), 'customers.as_of') }}
                 then 'new'
             when customers.last_order_at
-                > {{ timestamp_add('day', -int_var('active_days'), 'customers.as_of') }}
+                > {{ shift_days(-int_var('active_days'), 'customers.as_of') }}
                 then 'active'
             else 'lapsed'
         end as lifecycle_stage,

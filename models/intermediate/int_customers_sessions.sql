@@ -28,7 +28,7 @@ device_sessions as (
         sum(
             case
                 when sessions.started_at
-                    > {{ timestamp_add('day', -int_var('recent_days'), 'clock.as_of') }}
+                    > {{ shift_days(-int_var('recent_days'), 'clock.as_of') }}
                     then 1
                 else 0
             end

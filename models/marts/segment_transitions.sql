@@ -1,11 +1,18 @@
 -- Moves between segments, per refresh: at each refresh time, every segment a customer left
 -- paired with every segment they entered. from_segment null = entered without leaving
--- anything (e.g. a new customer, or the first refresh); to_segment null = left without
--- entering anything. Segments overlap, so a customer can have several rows per refresh.
+-- anything (e.g. a new customer); to_segment null = left without entering anything.
+-- Segments overlap, so a customer can have several rows per refresh. The first recorded
+-- refresh is the baseline: it records who is where, not moves, so it has no rows here;
+-- moves are counted from the second refresh on.
 with
 
 history as (
     select * from {{ ref('segment_membership_history') }}
+),
+
+baseline as (
+    select min(history.valid_from) as first_refreshed_at
+    from history
 ),
 
 exits as (
@@ -23,6 +30,8 @@ entries as (
         history.segment as to_segment,
         history.valid_from as refreshed_at
     from history
+    cross join baseline
+    where history.valid_from > baseline.first_refreshed_at
 ),
 
 final as (

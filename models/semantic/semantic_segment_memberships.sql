@@ -18,7 +18,7 @@ final as (
             as membership_id,
         memberships.customer_id,
         memberships.segment,
-        cast(memberships.as_of as date) as as_of_date,
+        {{ local_date('memberships.as_of') }} as as_of_date,
         profiles.lifetime_value
     from memberships
     inner join profiles

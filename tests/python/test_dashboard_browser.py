@@ -211,13 +211,16 @@ def profile_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
 def test_dashboard_numbers_equal_the_marts(
     dashboard_url: str, browser: WebDriver, dashboard_warehouse: Path
 ) -> None:
-    # segments (2) + countries (2) + education + channel Pareto + transitions
-    load(browser, dashboard_url, min_charts=7)
+    # segments (2) + world maps (2) + countries (2) + education + channel Pareto + transitions
+    load(browser, dashboard_url, min_charts=9)
     with duckdb.connect(str(dashboard_warehouse), read_only=True) as con:
         summary = dict(con.execute(SUMMARY_SQL).fetchall())
         customers, buyers = con.execute(
             "select count(*), count(*) filter (where order_count >= 1) from marts.customer_profile"
         ).fetchone()
+        currency = con.execute("select reporting_currency from marts.reporting_context").fetchone()[
+            0
+        ]
         columns = profile_columns(con)
 
     segment_table = tables(browser)[0]
@@ -236,7 +239,19 @@ def test_dashboard_numbers_equal_the_marts(
     missing = {"age_band", "income_band", "lifecycle_stage", "rfm_group"} - columns
     assert (NOT_AVAILABLE in page) == bool(missing), missing
     assert "Customers entering each segment, per refresh" in browser.page_source
+    # every money figure carries the reporting currency; the world map is drawn
+    assert shown_metrics[f"Revenue ({currency})"].endswith(f" {currency}")
+    assert f"revenue ({currency})" in header
+    assert all(row[header.index(f"revenue ({currency})")].endswith(currency) for row in rows)
+    assert f"Revenue by country ({currency})" in browser.page_source
     full_page_screenshot(browser, "dashboard.png")
+    world_map = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stVegaLiteChart]")[2]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", world_map)
+    time.sleep(1.0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    world_map.find_element(
+        By.XPATH, "./ancestor::*[@data-testid='stHorizontalBlock'][1]"
+    ).screenshot(str(SCREENSHOTS / "dashboard-world-map.png"))
 
 
 def test_segment_filter_and_customer_lookup(
@@ -250,7 +265,10 @@ def test_segment_filter_and_customer_lookup(
             "select lifetime_value from marts.customer_profile where customer_id = ?",
             [customer_id],
         ).fetchone()[0]
-    load(browser, f"{dashboard_url}/?segment=vip&customer={customer_id}", min_charts=6)
+        currency = con.execute("select reporting_currency from marts.reporting_context").fetchone()[
+            0
+        ]
+    load(browser, f"{dashboard_url}/?segment=vip&customer={customer_id}", min_charts=8)
 
     assert metrics(browser)["Customers"] == str(len(vip_ids))
     segment_rows = tables(browser)[0][1:]
@@ -259,7 +277,7 @@ def test_segment_filter_and_customer_lookup(
     lookup = {row[0]: row[1] for row in tables(browser)[-1][1:]}
     assert lookup["customer_id"] == customer_id
     assert lookup["is_vip"] == "True"
-    assert lookup["lifetime_value"] == str(lifetime_value)
+    assert lookup["lifetime_value"] == f"{lifetime_value} {currency}"
     assert "@" not in "".join(lookup.values())  # the profile holds no e-mail
     full_page_screenshot(browser, "dashboard-vip-lookup.png")
 
@@ -270,7 +288,7 @@ def test_as_of_filter_offers_the_earlier_refresh(
     earlier = next((dashboard_warehouse.parent / "versions").glob("*.duckdb"))
     with duckdb.connect(str(earlier), read_only=True) as con:
         earlier_summary = dict(con.execute(SUMMARY_SQL).fetchall())
-    load(browser, dashboard_url, min_charts=7)
+    load(browser, dashboard_url, min_charts=9)
     as_of_select = browser.find_elements(By.CSS_SELECTOR, "[data-testid=stSelectbox]")[0]
     as_of_select.click()
     options = WebDriverWait(browser, WAIT_SECONDS).until(
@@ -284,6 +302,6 @@ def test_as_of_filter_offers_the_earlier_refresh(
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda d: app_is_idle(d) and "As of 2025-06-01" in d.find_element(By.TAG_NAME, "body").text
     )
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: rendered_charts(d) >= 6)
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: rendered_charts(d) >= 8)
     rows = tables(browser)[0][1:]
     assert {row[0]: int(row[1]) for row in rows} == earlier_summary

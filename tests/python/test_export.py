@@ -179,3 +179,19 @@ def test_unknown_country_phones_are_counted(acceptance_con) -> None:
         if sms_ok and export.normalize_phone(phone, code) is None
     )
     assert dropped.get("no normalized phone", 0) == no_phone
+
+
+def test_parquet_files_say_currency_zone_and_as_of(exported: Path, acceptance_con) -> None:
+    """Every Parquet export carries the warehouse's reporting currency, shop time zone and
+    as_of in its schema metadata (marts.reporting_context)."""
+    currency, zone, as_of = acceptance_con.execute(
+        "select reporting_currency, shop_timezone, cast(as_of as varchar) "
+        "from marts.reporting_context"
+    ).fetchone()
+    files = sorted(exported.glob("*/*.parquet"))
+    assert len(files) == len(export.CHANNELS) * len(SEGMENTS)
+    for path in files:
+        metadata = pq.read_schema(path).metadata or {}
+        assert metadata.get(b"reporting_currency") == currency.encode(), path
+        assert metadata.get(b"shop_timezone") == zone.encode(), path
+        assert metadata.get(b"as_of") == as_of.encode(), path

@@ -8,6 +8,7 @@ runs `mf query --csv` against a copy of the acceptance warehouse.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -160,3 +161,69 @@ def test_metrics_by_channel_add_up(mf_project: dict) -> None:
         )
         == vip
     )
+
+
+def semantic_dimensions(project: dict, semantic_model: str) -> list[dict]:
+    """The dimensions of `semantic_model` as the parsed semantic manifest declares them."""
+    manifest = json.loads(
+        (project["root"] / "target" / "semantic_manifest.json").read_text(encoding="utf-8")
+    )
+    model = next(m for m in manifest["semantic_models"] if m["name"] == semantic_model)
+    return model["dimensions"]
+
+
+def test_every_customer_dimension_equals_the_profile(mf_project: dict) -> None:
+    """One truth per number: MetricFlow cut by *every* dimension of the customers model at
+    once (the joint distribution, so every single dimension too) equals
+    marts.customer_profile grouped by the same normalized columns, and the time dimension
+    is the as_of date of marts.reporting_context. A dimension added to the semantic model
+    is compared here without touching the test."""
+    # no semantic table reads staging: its dimensions are the marts' normalized columns
+    manifest = json.loads((mf_project["root"] / "target" / "manifest.json").read_text("utf-8"))
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"].startswith("semantic_"):
+            parents = [parent.split(".")[-1] for parent in node["depends_on"]["nodes"]]
+            assert not [p for p in parents if p.startswith(("stg_", "base_"))], (
+                node["name"],
+                parents,
+            )
+    dimensions = semantic_dimensions(mf_project, "customers")
+    categorical = [d["name"] for d in dimensions if d["type"] == "categorical"]
+    times = [f"{d['name']}__day" for d in dimensions if d["type"] == "time"]
+    assert len(categorical) >= 4 and times, dimensions
+    names = categorical + times
+    rows = mf_query(
+        mf_project, "customers,buyers,revenue,orders", ",".join(f"customer__{n}" for n in names)
+    )
+    shown = {
+        (
+            *(row[f"customer__{name}"] for name in categorical),
+            *(row[f"customer__{name}"][:10] for name in times),  # a date, maybe with a time
+        ): (
+            int(row["customers"]),
+            int(row["buyers"]),
+            money(row["revenue"]),
+            int(row["orders"]),
+        )
+        for row in rows
+    }
+    columns = ", ".join(f"coalesce(cast({name} as varchar), 'unknown')" for name in categorical)
+    with duckdb.connect(str(mf_project["warehouse"]), read_only=True) as con:
+        # the time dimension is the as_of date on the shop's clock
+        as_of_date = con.execute("select as_of_date from marts.reporting_context").fetchone()[0]
+        expected_rows = con.execute(
+            f"select {columns}, count(*), count(*) filter (where order_count >= 1), "
+            f"sum(lifetime_value), sum(order_count) from marts.customer_profile "
+            f"group by all"
+        ).fetchall()
+    n = len(categorical)
+    expected = {
+        (*row[:n], *([str(as_of_date)] * len(times))): (
+            row[n],
+            row[n + 1],
+            money(str(row[n + 2])),
+            int(row[n + 3]),
+        )
+        for row in expected_rows
+    }
+    assert shown == expected

@@ -14,6 +14,12 @@ parquet files in the cluster's warehouse with DuckDB.
 
 The session target (`make spark-build`, local pyspark) runs the same SQL in-process; it is
 not built here (one Spark build per test run keeps `make test` within its budget).
+
+Both engines build as a shop in São Paulo (var shop_timezone America/Sao_Paulo: zone-less
+timestamps, as_of and calendar days on the shop's clock) with dated rates (the unit tests
+run too and keep their own zone, macro shop_timezone): the project is laid out again in a
+temporary folder (links to the repository's files) whose currency_rates seed gives EUR,
+GBP and BRL a second rate from a date inside the sample.
 """
 
 from __future__ import annotations
@@ -50,6 +56,13 @@ RAW_DIR = SAMPLE_DIR if (SAMPLE_DIR / "customers.csv").exists() else (
     REPO_ROOT / "tests" / "fixtures" / "small-dirty" / "raw"
 )
 SCHEMAS = ("segments", "marts", "history")
+SHOP_VARS = {"shop_timezone": "America/Sao_Paulo"}
+PROJECT_ENTRIES = (
+    "dbt_project.yml", "profiles.yml", "models", "macros", "snapshots", "tests", "analyses",
+)
+# a second rate from a day inside the sample's orders (2022-2025), in the shop's zone
+DATED_RATES = [("EUR", "2024-07-01", "1.05"), ("GBP", "2025-01-01", "1.30"),
+               ("BRL", "2024-01-01", "0.20")]
 # Columns that hold when a build ran: compared as the refresh's ordinal (1 = first build).
 REFRESH_TIME_COLUMNS = {
     ("marts", "segment_membership_history"): ("valid_from", "valid_to"),
@@ -66,6 +79,31 @@ SECOND_REFRESH_SELECT = ("int_customers_segmented", "int_segment_memberships",
                          "segment_membership_changes+")
 CENT = decimal.Decimal("0.01")
 DBT_SPARK_TIMEOUT = 1500
+
+
+def shop_project(root: Path) -> Path:
+    """A project folder: the repository's files linked, the rates seed with dated rates."""
+    project = root / "project"
+    project.mkdir()
+    for entry in PROJECT_ENTRIES:
+        (project / entry).symlink_to(REPO_ROOT / entry)
+    seeds = REPO_ROOT / "seeds"
+    # dbt does not walk into linked folders below seeds/: real folders, linked files
+    for folder in ("sample", "reference"):
+        (project / "seeds" / folder).mkdir(parents=True)
+        for path in (seeds / folder).iterdir():
+            if path.name != "currency_rates.csv":
+                (project / "seeds" / folder / path.name).symlink_to(path)
+    rates = (seeds / "reference" / "currency_rates.csv").read_text(encoding="utf-8")
+    rates += "".join(f"{code},{day},{rate}\n" for code, day, rate in DATED_RATES)
+    (project / "seeds" / "reference" / "currency_rates.csv").write_text(rates, encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shop's project folder (dated rates), shared by every build of this module."""
+    return shop_project(tmp_path_factory.mktemp("shop_project"))
 
 
 @dataclass
@@ -119,28 +157,29 @@ def duckdb_memberships(duckdb_file: Path) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
-    """The DuckDB warehouse after two refreshes of the sample (seeds)."""
+def duckdb_build(project: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
+    """The DuckDB warehouse after two refreshes of the sample (seeds), as the shop."""
     root = tmp_path_factory.mktemp("duckdb_refreshes")
     duckdb_file = root / "warehouse.duckdb"
     start = time.monotonic()
     # DuckDB: the default mode (sample seeds) when RAW_DIR is the sample, else raw_path
     raw_vars = {} if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)}
-    run_dbt(["build", "--exclude-resource-type", "unit_test"], duckdb_file, root / "first",
-            vars=raw_vars or None)
+    project_dir = ["--project-dir", str(project)]
+    run_dbt(["build", "--exclude-resource-type", "unit_test", *project_dir], duckdb_file,
+            root / "first", vars={**SHOP_VARS, **raw_vars})
     memberships = [duckdb_memberships(duckdb_file)]
-    run_dbt(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT], duckdb_file,
-            root / "second",
-            vars={**raw_vars, **SECOND_REFRESH_VARS})
+    run_dbt(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT, *project_dir],
+            duckdb_file, root / "second", vars={**SHOP_VARS, **raw_vars, **SECOND_REFRESH_VARS})
     memberships.append(duckdb_memberships(duckdb_file))
     return duckdb_file, Refreshes(memberships, time.monotonic() - start)
 
 
-
 @pytest.fixture(scope="module")
-def spark_build(spark_cluster: Cluster,
+def spark_build(spark_cluster: Cluster, project: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
-    """The Spark warehouse directory after the same two refreshes through thrift."""
+    """The Spark warehouse directory after the same two refreshes through thrift, as the
+    same shop: every model, data test and unit test (unit tests keep their own zone)."""
     root = tmp_path_factory.mktemp("spark_refreshes")
     # (a raw_path with a quote is refused by the var check before any SQL runs;
     # raw_path_literal escapes it anyway where it reaches Spark SQL)
@@ -154,14 +193,16 @@ def spark_build(spark_cluster: Cluster,
                 f" delim = ',', quote = '\"', escape = '\"'))"
                 f" to '{target}' (format parquet)"
             )
-    raw_vars = {"raw_path": parquet_dir.as_uri()}
+    raw_vars = {"raw_path": parquet_dir.as_uri(), **SHOP_VARS}
     start = time.monotonic()
-    result = run_dbt_spark(["build"], spark_cluster, root / "first", vars=vars_yaml(raw_vars))
+    result = run_dbt_spark(["build"], spark_cluster, root / "first", vars=vars_yaml(raw_vars),
+                           project_dir=project)
     assert result.returncode == 0, f"dbt build --target spark_thrift failed:\n{output_tail(result)}"
     seconds = time.monotonic() - start
     result = run_dbt_spark(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT],
                            spark_cluster,
-                           root / "second", vars=vars_yaml({**raw_vars, **SECOND_REFRESH_VARS}))
+                           root / "second", vars=vars_yaml({**raw_vars, **SECOND_REFRESH_VARS}),
+                           project_dir=project)
     assert result.returncode == 0, f"second refresh on Spark failed:\n{output_tail(result)}"
     print(f"\nSpark (thrift) build of the sample: {seconds:.0f} s; "
           f"with the second refresh: {time.monotonic() - start:.0f} s")
@@ -336,20 +377,48 @@ def test_every_relation_equal_on_both_engines(duckdb_build, spark_build) -> None
     assert not differences, "DuckDB and Spark differ:\n" + "\n".join(differences)
 
 
+def test_the_shop_zone_and_the_dated_rates_were_in_effect(duckdb_build) -> None:
+    """Guards the comparison above against a build that ignored the vars or the rates: the
+    DuckDB warehouse reports in São Paulo, and orders in EUR before and from the new
+    rate's first day (on the shop's clock) convert at the old and the new rate."""
+    duckdb_file, _ = duckdb_build
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        assert con.execute("select shop_timezone from marts.reporting_context").fetchone() == (
+            "America/Sao_Paulo",
+        )
+        rates = dict(con.execute(
+            "select rate_date, usd_per_unit from intermediate.int_currency_rates_rebased "
+            "where currency_code = 'EUR' and rate_date in "
+            "(date '2024-06-30', date '2024-07-01')"
+        ).fetchall())
+        counted = con.execute(
+            "select count(*) filter (where timezone('America/Sao_Paulo', "
+            "timezone('UTC', ordered_at)) < timestamp '2024-07-01'), "
+            "count(*) filter (where timezone('America/Sao_Paulo', "
+            "timezone('UTC', ordered_at)) >= timestamp '2024-07-01') "
+            "from intermediate.int_orders_counted where currency_code = 'EUR'"
+        ).fetchone()
+    assert {str(day): float(rate) for day, rate in rates.items()} == {
+        "2024-06-30": 1.08, "2024-07-01": 1.05,
+    }
+    assert min(counted) > 0, counted
+
+
 # --- segment history (every engine, no snapshot) ---------------------------------------
 
 
 def expected_history(memberships: list[set[tuple[str, str]]]) -> tuple[list, list]:
     """Spells and transitions the two refreshes must give, from the memberships they saw:
     (customer, segment, from refresh, to refresh or None) and
-    (refresh, customer, from_segment, to_segment)."""
+    (refresh, customer, from_segment, to_segment). The first refresh is the baseline: it
+    has spells but no transitions."""
     first, second = memberships
     spells = sorted(
         [(c, s, 1, None) for c, s in first & second]
         + [(c, s, 1, 2) for c, s in first - second]
         + [(c, s, 2, None) for c, s in second - first]
     )
-    transitions = [(1, c, None, s) for c, s in first]
+    transitions = []
     left, entered = defaultdict(set), defaultdict(set)
     for c, s in first - second:
         left[c].add(s)
@@ -394,7 +463,8 @@ def history_rows(duckdb_file: Path) -> list[tuple]:
                            "order by all").fetchall()
 
 
-def test_history_kept_in_the_former_snapshot_is_carried_over(duckdb_build, tmp_path) -> None:
+def test_history_kept_in_the_former_snapshot_is_carried_over(duckdb_build, project,
+                                                              tmp_path) -> None:
     """A warehouse whose history was the dbt snapshot snapshots.segment_membership_snapshot
     keeps its spells at its first build with the append-only history."""
     duckdb_file, _ = duckdb_build
@@ -411,8 +481,8 @@ def test_history_kept_in_the_former_snapshot_is_carried_over(duckdb_build, tmp_p
                 valid_to as dbt_valid_to
             from marts.segment_membership_history""")
         con.execute("drop table history.segment_membership_changes")
-    run_dbt(["run", "--select", *SECOND_REFRESH_SELECT], copy, tmp_path,
-            vars=SECOND_REFRESH_VARS)
+    run_dbt(["run", "--select", *SECOND_REFRESH_SELECT, "--project-dir", str(project)], copy,
+            tmp_path, vars={**SHOP_VARS, **SECOND_REFRESH_VARS})
     assert history_rows(copy) == before
 
 

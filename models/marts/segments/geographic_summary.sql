@@ -1,5 +1,8 @@
--- Customers, buyers and revenue per country and city (segments.md geographic summary).
--- Unknown countries and cities are grouped under 'Unknown', never dropped.
+-- Customers, buyers and revenue per country, region and city (segments.md geographic
+-- summary). Places are already grouped by their normalized key and shown under their most
+-- frequent spelling (int_customers_located), so two cities of one name in two regions
+-- stay two rows. Unknown countries, regions and cities are grouped under 'Unknown', never
+-- dropped.
 with
 
 geographic as (
@@ -11,6 +14,7 @@ final as (
         coalesce(geographic.country_code, 'unknown') as country_code,
         geographic.country_name,
         geographic.market_region,
+        coalesce(geographic.region, 'Unknown') as region,
         coalesce(geographic.city, 'Unknown') as city,
         count(*) as customer_count,
         cast(sum(case when geographic.is_buyer then 1 else 0 end) as {{ dbt.type_bigint() }})
@@ -22,6 +26,7 @@ final as (
         coalesce(geographic.country_code, 'unknown'),
         geographic.country_name,
         geographic.market_region,
+        coalesce(geographic.region, 'Unknown'),
         coalesce(geographic.city, 'Unknown')
 )
 

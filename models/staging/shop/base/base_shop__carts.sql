@@ -1,4 +1,13 @@
 -- Every raw cart row, read and checked on its own (reject_reason null = valid).
+{%- set has_rate %}
+(
+    currency_rates.currency_code is not null
+    and (
+        currency_rates.rated_from_at is null
+        or validated.created_at_parsed >= currency_rates.rated_from_at
+    )
+)
+{%- endset %}
 with
 
 source_rows as (
@@ -10,7 +19,11 @@ customers as (
 ),
 
 currency_rates as (
-    select * from {{ ref('currency_rates') }}
+    -- one row per currency: from when it converts into the reporting currency
+    select distinct
+        rate_periods.currency_code,
+        rate_periods.rated_from_at
+    from {{ ref('stg_reference__currency_rates') }} as rate_periods
 ),
 
 cleaned as (
@@ -64,13 +77,12 @@ final as (
         -- a cart that names an order is never abandoned, whatever became of that order
         validated.completed_order_id,
         -- cart value and currency are optional: a negative value or a currency
-        -- without a rate leaves the value null, the cart stays
+        -- without a rate on the cart's day leaves the value null, the cart stays
         case
-            when validated.cart_value_parsed >= 0 and currency_rates.currency_code is not null
+            when validated.cart_value_parsed >= 0 and {{ has_rate }}
                 then validated.cart_value_parsed
         end as cart_value,
-        case when currency_rates.currency_code is not null then validated.currency_code end
-            as currency_code,
+        case when {{ has_rate }} then validated.currency_code end as currency_code,
         case when validated.item_count_parsed >= 0 then validated.item_count_parsed end
             as item_count
     from validated

@@ -10,7 +10,11 @@ customers as (
 ),
 
 currency_rates as (
-    select * from {{ ref('currency_rates') }}
+    -- one row per currency: from when it converts into the reporting currency
+    select distinct
+        rate_periods.currency_code,
+        rate_periods.rated_from_at
+    from {{ ref('stg_reference__currency_rates') }} as rate_periods
 ),
 
 cleaned as (
@@ -48,6 +52,7 @@ validated as (
             when parsed.order_total_parsed < 0
                 or parsed.status_lower not in {{ sql_list(order_statuses('all')) }}
                 or currency_rates.currency_code is null
+                or parsed.ordered_at_parsed < currency_rates.rated_from_at
                 then 'invalid_value'
             when parsed.customer_id is not null and customers.customer_id is null
                 then 'unknown_customer'
