@@ -14,6 +14,10 @@
     {%- do fraction_var('vip_top_percent', 0, 100) -%}
     {%- do fraction_var('coupon_lover_min_share', 0, 1) -%}
     {%- do fraction_var('pareto_core_share', 0, 1) -%}
+    {%- do int_var('clv_horizon_days', 1) -%}
+    {%- do int_var('clv_max_iterations', 1) -%}
+    {%- do fraction_var('clv_monthly_discount_rate', 0, 1) -%}
+    {%- do fraction_var('at_risk_max_probability_alive', 0, 1) -%}
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', var('min_valid_date') | string) -%}
         {{ exceptions.raise_compiler_error(
             "var min_valid_date must be a date like 2000-01-01, got '"
