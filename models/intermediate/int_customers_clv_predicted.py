@@ -1,8 +1,8 @@
 """Per buyer: expected orders over the horizon, P(alive), expected order value, CLV and
 the value lost if the customer has churned, from the shop's fit (DuckDB only).
 
-The math is in segwh.clv (typed, unit-tested). The pre-hook assert_clv_fit_usable stops the
-build with a clear message before this runs when the fit did not converge.
+The math is in segwh.clv (typed, unit-tested). The post-hook assert_clv_usable stops the
+build with a clear message when the fit did not converge or a prediction is not finite.
 """
 
 

@@ -1,8 +1,9 @@
 -- The metrics of int_customers_aggregated plus lifetime value (README "Lifetime value"),
 -- one row per member of the population: the model's inputs (int_customers_clv_prepared)
 -- and, on DuckDB, its predictions (int_customers_clv_predicted), money rounded to cents,
--- with predicted_spend_tier and the reason any prediction is null. On engines without dbt Python models (Spark) the inputs
--- are computed all the same and the predictions are null with reason 'clv_duckdb_only'.
+-- with predicted_spend_tier and the reason any prediction is null. On engines without dbt
+-- Python models (Spark) the inputs are computed all the same and the predictions are null
+-- with reason 'clv_duckdb_only'.
 {%- set clv = clv_is_available() %}
 
 with

@@ -22,7 +22,7 @@ lost if the customer has churned.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -49,6 +49,12 @@ TOO_FEW_SPEND_BUYERS = "fewer_than_two_repeat_buyers_with_spend"
 SPEND_WITHOUT_VARIATION = "repeat_spend_without_variation"
 A_EQUALS_ONE = "bgnbd_a_equals_one"
 Q_AT_MOST_ONE = "gamma_gamma_q_at_most_one"
+# not reasons to go on: the build stops on them (macro assert_clv_usable)
+FIT_FAILED = "fit_failed"
+NON_FINITE = "non_finite_prediction"
+# the optimiser searches log-parameters within ±LOG_BOUND (e^25 ≈ 7e10): beyond that the
+# closed forms overflow; a parameter that ends on the bound has run off, not converged
+LOG_BOUND = 25.0
 
 
 class ClvFitError(RuntimeError):
@@ -83,7 +89,8 @@ class ClvFit:
     # why the BG/NBD (then everything) or the Gamma-Gamma (then the values) is missing
     bgnbd_reason: str | None = None
     gamma_gamma_reason: str | None = None
-    notes: list[str] = field(default_factory=list)
+    # a failure read back from a stored fit row (the optimiser's messages are not stored)
+    recorded_failure: str | None = None
 
     @property
     def bgnbd_params(self) -> BgNbdParams | None:
@@ -102,6 +109,8 @@ class ClvFit:
     @property
     def failure(self) -> str | None:
         """Why the fit cannot be used (not converged, non-finite), or None."""
+        if self.recorded_failure:
+            return self.recorded_failure
         problems = []
         for name, model in (("BG/NBD", self.bgnbd), ("Gamma-Gamma", self.gamma_gamma)):
             if model is None:
@@ -133,9 +142,17 @@ def _distinct(*columns: Array) -> tuple[list[Array], Array, Array]:
     return [rows[:, i] for i in range(rows.shape[1])], counts.astype(np.float64), inverse.ravel()
 
 
-def _minimize(objective, start: Array, args: tuple, max_iterations: int):  # noqa: ANN001
-    return minimize(objective, start, args=args, jac=True, method="L-BFGS-B",
-                    options={"maxiter": max_iterations})
+def _minimize(objective, size: int, max_iterations: int):  # noqa: ANN001
+    """L-BFGS-B from all parameters = 1, within ±LOG_BOUND on the log scale; a result on
+    the bound counts as not converged."""
+    with np.errstate(all="ignore"):  # a non-finite likelihood is reported, not warned about
+        result = minimize(objective, np.zeros(size), jac=True, method="L-BFGS-B",
+                          bounds=[(-LOG_BOUND, LOG_BOUND)] * size,
+                          options={"maxiter": max_iterations})
+    on_bound = bool(np.any(np.abs(result.x) >= LOG_BOUND * (1 - 1e-9)))
+    converged = bool(result.success) and not on_bound
+    message = "a parameter ran off to the bound of the search" if on_bound else str(result.message)
+    return result, converged, message
 
 
 def fit_bgnbd(
@@ -145,7 +162,8 @@ def fit_bgnbd(
     x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
     (ux, ut, uT), weights, _ = _distinct(x, t_x, T)
     # times rescaled so that the oldest customer is 10 units old: a well-conditioned α
-    scale = 10.0 / float(uT.max()) if uT.max() > 0 else 1.0
+    oldest = float(uT.max())
+    scale = 10.0 / oldest if 0 < oldest < math.inf else 1.0
     total = float(weights.sum())
 
     def objective(log_params: Array) -> tuple[float, Array]:
@@ -153,12 +171,12 @@ def fit_bgnbd(
             log_params, ux, ut * scale, uT * scale, weights)
         return value / total, gradient / total
 
-    result = _minimize(objective, np.zeros(4), (), max_iterations)
+    result, converged, message = _minimize(objective, 4, max_iterations)
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     params = BgNbdParams(r, alpha / scale, a, b)
     log_likelihood = float(np.dot(weights, bgnbd.log_likelihood_terms(params, ux, ut, uT)))
-    return ModelFit(params.as_tuple(), log_likelihood, bool(result.success), int(result.nit),
-                    str(result.message), int(total), len(ux))
+    return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
+                    int(total), len(ux))
 
 
 def fit_gamma_gamma(
@@ -168,7 +186,8 @@ def fit_gamma_gamma(
     x, m_x = (np.asarray(v, dtype=np.float64) for v in (x, m_x))
     (ux, um), weights, _ = _distinct(x, m_x)
     # values rescaled to a mean of about 1: γ is in the currency unit / scale
-    scale = 1.0 / float(np.average(um, weights=weights))
+    mean = float(np.average(um, weights=weights))
+    scale = 1.0 / mean if 0 < mean < math.inf else 1.0
     total = float(weights.sum())
 
     def objective(log_params: Array) -> tuple[float, Array]:
@@ -176,12 +195,12 @@ def fit_gamma_gamma(
             log_params, ux, um * scale, weights)
         return value / total, gradient / total
 
-    result = _minimize(objective, np.zeros(3), (), max_iterations)
+    result, converged, message = _minimize(objective, 3, max_iterations)
     p, q, gamma = (float(v) for v in np.exp(result.x))
     params = GammaGammaParams(p, q, gamma / scale)
     log_likelihood = float(np.dot(weights, gamma_gamma.log_likelihood_terms(params, ux, um)))
-    return ModelFit(params.as_tuple(), log_likelihood, bool(result.success), int(result.nit),
-                    str(result.message), int(total), len(ux))
+    return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
+                    int(total), len(ux))
 
 
 def fit(
@@ -267,33 +286,41 @@ def predict(
 ) -> Predictions:
     """Per buyer: expected purchases in the next `horizon_days`, P(alive), expected value
     per purchase, CLV over the horizon discounted monthly, and the value lost if the
-    customer has churned (CLV had they been certainly alive, minus CLV)."""
+    customer has churned (CLV had they been certainly alive, minus CLV).
+
+    The purchase formulas are evaluated once per distinct (x, t_x, T)."""
     x, t_x, T, m_x = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T, m_x))
     n = x.size
     nan = np.full(n, np.nan)
+    reasons = np.full(n, None, dtype=object)
     params = result.bgnbd_params
-    if params is None:
-        return Predictions(nan, nan.copy(), nan.copy(), nan.copy(), nan.copy(),
-                           [result.bgnbd_reason] * n)
+    if params is None or result.failure:
+        reasons[:] = FIT_FAILED if result.failure else result.bgnbd_reason
+        return Predictions(nan, nan.copy(), nan.copy(), nan.copy(), nan.copy(), list(reasons))
     (ux, ut, uT), _, inverse = _distinct(x, t_x, T)
-    alive = bgnbd.probability_alive(params, ux, ut, uT)[inverse]
-    reasons: list[str | None] = [None] * n
+    distinct_alive = bgnbd.probability_alive(params, ux, ut, uT)
+    alive = distinct_alive[inverse]
     if abs(params.a - 1.0) < A_EQUALS_ONE_TOLERANCE:
-        expected = clv_units_alive = nan.copy()
-        reasons = [A_EQUALS_ONE] * n
+        expected, clv_units_alive = nan.copy(), nan.copy()
+        reasons[:] = A_EQUALS_ONE
     else:
         expected_alive, discounted_alive = discounted_if_alive(
             params, ux, uT, horizon_days, monthly_discount_rate)
-        expected = (expected_alive * bgnbd.probability_alive(params, ux, ut, uT))[inverse]
+        expected = (expected_alive * distinct_alive)[inverse]
         clv_units_alive = discounted_alive[inverse]
     spend = result.gamma_gamma_params
     if spend is None:
         value = nan.copy()
-        reasons = [r or result.gamma_gamma_reason for r in reasons]
+        reasons[np.equal(reasons, None)] = result.gamma_gamma_reason
     else:
         value = gamma_gamma.conditional_expected_value(spend, x, m_x)
-        reasons = [r or (Q_AT_MOST_ONE if math.isnan(v) else None)
-                   for r, v in zip(reasons, value, strict=True)]
+        reasons[np.equal(reasons, None) & np.isnan(value)] = Q_AT_MOST_ONE
     clv_if_alive = clv_units_alive * value
-    return Predictions(expected, alive, value, clv_if_alive * alive,
-                       clv_if_alive * (1.0 - alive), reasons)
+    clv, lost = clv_if_alive * alive, clv_if_alive * (1.0 - alive)
+    # a value missing without a reason is an overflow of the closed forms (parameters too
+    # extreme to predict from): flagged, and the build stops on it (assert_clv_usable)
+    finite = np.isfinite(alive) & np.isfinite(expected) & np.isfinite(value) \
+        & np.isfinite(clv) & np.isfinite(lost)
+    reasons[np.equal(reasons, None) & ~finite] = NON_FINITE
+    reasons[~np.isfinite(alive)] = NON_FINITE
+    return Predictions(expected, alive, value, clv, lost, list(reasons))

@@ -2,8 +2,10 @@
 
 ``int_clv_models_fitted`` = :func:`fit_table` (one row: parameters, log-likelihoods,
 convergence, counts, the reasons a model is missing, and the failure that stops the build);
-``int_customers_clv_predicted`` = :func:`predict_table` (one row per buyer). Both read
-``int_customers_clv_prepared`` (x, t_x, T in days, m_x in the reporting currency).
+``int_customers_clv_predicted`` = :func:`predict_table` (one row per buyer; all null with
+reason ``fit_failed`` when the fit failed, ``non_finite_prediction`` where a closed form
+overflowed: its post-hook assert_clv_usable then stops the build with a clear message).
+Both read ``int_customers_clv_prepared`` (x, t_x, T in days, m_x in the reporting currency).
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def fit_from_row(row: dict[str, Any]) -> model.ClvFit:
         gg = model_fit("gg", ("p", "q", "gamma"), int(row["gg_customer_count"]))
     return model.ClvFit(int(row["buyer_count"]), int(row["repeat_buyer_count"]), bg, gg,
                         bgnbd_reason=row["bgnbd_null_reason"],
-                        gamma_gamma_reason=row["gg_null_reason"])
+                        gamma_gamma_reason=row["gg_null_reason"], recorded_failure=row["failure"])
 
 
 def _nullable(values: np.ndarray) -> pa.Array:
@@ -114,9 +116,6 @@ def predict_table(
 ) -> pa.Table:
     """One row per buyer of `prepared`: the predictions and why any of them is null."""
     result = fit_from_row(fit)
-    if result.failure:
-        # the build stops before this table is read (macro assert_clv_fit_usable)
-        raise model.ClvFitError(f"CLV model fit failed: {result.failure}")
     predictions = model.predict(result, *inputs(prepared), horizon_days=horizon_days,
                                 monthly_discount_rate=monthly_discount_rate)
     values = (predictions.expected_purchases, predictions.probability_alive,
