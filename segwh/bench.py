@@ -42,17 +42,11 @@ from typing import Any
 
 import duckdb
 
+from segwh.segments import SEGMENT_FLAGS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RAW_TABLES = ("customers", "orders", "order_items", "products", "sessions", "carts")
-FLAGS = {
-    "vip": "is_vip",
-    "hesitant": "is_hesitant",
-    "registered_no_order": "is_registered_no_order",
-    "loyal": "is_loyal",
-    "one_time_buyers": "is_one_time_buyer",
-    "coupon_lovers": "is_coupon_lover",
-    "cart_abandoners": "is_cart_abandoner",
-}
+FLAGS = SEGMENT_FLAGS  # segment relation -> profile flag (macros/segment_flags.sql)
 STEPS = ("build", "run", "floor", "scan", "write", "incremental", "planted")
 # issue 5's targets at 1M customers: (what, ratio or report key, limit)
 TARGETS = (

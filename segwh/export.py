@@ -44,16 +44,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-SEGMENTS: tuple[str, ...] = (
-    "vip",
-    "hesitant",
-    "registered_no_order",
-    "geographic",
-    "loyal",
-    "one_time_buyers",
-    "coupon_lovers",
-    "cart_abandoners",
-)
+from segwh.segments import SEGMENTS  # the registry: macros/segment_flags.sql
+
 CHANNELS: tuple[str, ...] = ("sms", "email", "ads")
 FORMATS: tuple[str, ...] = ("csv", "parquet")
 CONTACT_RELATION = "staging.stg_shop__customers"

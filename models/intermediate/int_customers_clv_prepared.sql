@@ -45,12 +45,26 @@ first_purchases as (
             and purchase_days.purchase_date = buyers.first_purchase_date
 ),
 
+repeat_purchases as (
+    -- x and the repeat purchases' total in cents (the first purchase day left out)
+    select
+        buyers.customer_id,
+        buyers.purchase_day_count - 1 as repeat_count,
+        cast(
+            (buyers.total_value - first_purchases.first_purchase_value) * 100
+            as {{ dbt.type_bigint() }}
+        ) as repeat_cents
+    from buyers
+    inner join first_purchases
+        on buyers.customer_id = first_purchases.customer_id
+),
+
 final as (
     select
         buyers.customer_id,
         population.as_of,
         buyers.first_purchase_date,
-        cast(buyers.purchase_day_count - 1 as {{ dbt.type_bigint() }}) as repeat_purchase_days,
+        cast(repeat_purchases.repeat_count as {{ dbt.type_bigint() }}) as repeat_purchase_days,
         cast(
             {{ days_between('buyers.first_purchase_date', 'buyers.last_purchase_date') }}
             as {{ dbt.type_bigint() }}
@@ -59,26 +73,18 @@ final as (
             {{ days_between('buyers.first_purchase_date', 'cast(population.as_of as date)') }}
             as {{ dbt.type_bigint() }}
         ) as days_since_first_purchase,
-        -- (repeat purchases' total) / x, in cents rounded half up (as avg_order_value)
-        case
-            when buyers.purchase_day_count > 1
-                then cast(
-                    floor(
-                        (
-                            2 * cast(
-                                (buyers.total_value - first_purchases.first_purchase_value)
-                                * 100 as {{ dbt.type_bigint() }}
-                            )
-                            + (buyers.purchase_day_count - 1)
-                        )
-                        / (2.0 * (buyers.purchase_day_count - 1))
-                    ) / 100
-                    as decimal(18, 2)
-                )
-        end as mean_repeat_order_value
+        -- repeat cents / x rounded half up to the cent, in integers (as avg_order_value);
+        -- null when x = 0
+        cast(
+            floor(
+                (2 * repeat_purchases.repeat_cents + repeat_purchases.repeat_count)
+                / (2.0 * nullif(repeat_purchases.repeat_count, 0))
+            ) / 100
+            as decimal(18, 2)
+        ) as mean_repeat_order_value
     from buyers
-    inner join first_purchases
-        on buyers.customer_id = first_purchases.customer_id
+    inner join repeat_purchases
+        on buyers.customer_id = repeat_purchases.customer_id
     inner join population
         on buyers.customer_id = population.customer_id
 )

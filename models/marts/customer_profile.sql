@@ -1,7 +1,7 @@
 -- One wide row per customer of the population: every metric of segments.md, one boolean
 -- per segment, and the customer picture: lifecycle stage, spend tier, demographics,
--- channel, interests, purchase cycle, RFM and predicted lifetime value. Holds no raw e-mail or phone number (only
--- email_sha256).
+-- channel, interests, purchase cycle, RFM and predicted lifetime value. Holds no raw
+-- e-mail or phone number (only email_sha256).
 with
 
 customers as (

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from scipy import integrate, optimize, special
+from clv_reference import bgnbd_by_integration, spend_by_integration
+from scipy import optimize
 
 from segwh.clv import bgnbd, gamma_gamma, model, warehouse
 from segwh.clv.bgnbd import BgNbdParams
@@ -97,33 +98,6 @@ def test_expected_purchases_matches_the_paper() -> None:
     assert float(value) == pytest.approx(1.226, abs=5e-4)
 
 
-def _bgnbd_by_integration(params: BgNbdParams, t: float, x: int, t_x: float, T: float):  # noqa: N803
-    """(P(alive), E[Y(t) | x, t_x, T]) from the model's definition, without 2F1.
-
-    λ ~ Gamma(r, α) is integrated out with ∫ λ^(r+x−1) e^(−λc) dλ = Γ(r+x) / c^(r+x);
-    p ~ Beta(a, b) by quadrature. Given λ and p, a live customer buys (1/p)(1 − e^(−λpt))
-    times in the next t on average.
-    """
-    r, alpha, a, b = params.as_tuple()
-    n = r + x
-
-    def gamma_integral(c: float) -> float:
-        return math.exp(math.lgamma(n) - n * math.log(c))
-
-    def beta_density(p: float) -> float:
-        return math.exp((a - 1) * math.log(p) + (b - 1) * math.log1p(-p) - special.betaln(a, b))
-
-    def quad(f) -> float:  # noqa: ANN001
-        return integrate.quad(f, 0.0, 1.0, limit=200, epsabs=0, epsrel=1e-11)[0]
-
-    alive = quad(lambda p: beta_density(p) * (1 - p) ** x * gamma_integral(alpha + T))
-    dead = 0.0 if x == 0 else quad(
-        lambda p: beta_density(p) * p * (1 - p) ** (x - 1) * gamma_integral(alpha + t_x))
-    future = quad(lambda p: beta_density(p) * (1 - p) ** x / p
-                  * (gamma_integral(alpha + T) - gamma_integral(alpha + T + p * t)))
-    return alive / (alive + dead), future / (alive + dead)
-
-
 CUSTOMERS = [  # (x, t_x, T): the paper's example, a lapsed heavy buyer, a one-off, a fresh one
     (2, 30.43, 38.86),
     (15, 10.0, 38.0),
@@ -135,7 +109,7 @@ CUSTOMERS = [  # (x, t_x, T): the paper's example, a lapsed heavy buyer, a one-o
 
 @pytest.mark.parametrize(("x", "t_x", "T"), CUSTOMERS)
 def test_probability_alive_and_expected_purchases_by_integration(x, t_x, T) -> None:  # noqa: N803
-    alive, expected = _bgnbd_by_integration(PAPER, 52.0, x, t_x, T)
+    alive, expected = bgnbd_by_integration(PAPER, 52.0, x, t_x, T)
     assert float(bgnbd.probability_alive(PAPER, x, t_x, T)) == pytest.approx(alive, rel=1e-7)
     assert float(bgnbd.expected_purchases(PAPER, 52.0, x, t_x, T)) == pytest.approx(
         expected, rel=1e-6)
@@ -143,27 +117,9 @@ def test_probability_alive_and_expected_purchases_by_integration(x, t_x, T) -> N
         assert alive == pytest.approx(1.0)
 
 
-def _spend_by_integration(params: GammaGammaParams, x: int, m_x: float) -> float:
-    """E(M | x, m_x) = E[p/ν | data], ν's posterior ∝ ν^(px+q−1) e^(−ν(γ + x m_x)) (by
-    quadrature, on the scale of the posterior mean)."""
-    p, q, gamma = params.as_tuple()
-    shape, rate = p * x + q, gamma + x * m_x
-    scale = shape / rate
-
-    def log_kernel(nu: float) -> float:
-        return (shape - 1) * math.log(nu) - rate * nu
-
-    peak = log_kernel(scale)
-    weight = integrate.quad(lambda u: math.exp(log_kernel(u * scale) - peak), 0, np.inf,
-                            epsrel=1e-12)[0]
-    moment = integrate.quad(lambda u: math.exp(log_kernel(u * scale) - peak) * p / (u * scale),
-                            0, np.inf, epsrel=1e-12)[0]
-    return moment / weight
-
-
 @pytest.mark.parametrize(("x", "m_x"), [(1, 35.0), (2, 22.35), (10, 24.24), (0, 0.0)])
 def test_expected_value_by_integration(x: int, m_x: float) -> None:
-    expected = _spend_by_integration(SPEND, x, m_x)
+    expected = spend_by_integration(SPEND, x, m_x)
     got = float(gamma_gamma.conditional_expected_value(SPEND, x, m_x))
     assert got == pytest.approx(expected, rel=1e-8)
     if x == 0:
@@ -191,8 +147,8 @@ def test_clv_discounts_each_month_and_splits_into_kept_and_lost() -> None:
         # 5 % a month: each month's expected purchases (by integration) at its own discount
         ends = [0.0, *steps]
         months = [
-            _bgnbd_by_integration(PAPER, end, int(x[i]), t_x[i], T[i])[1]
-            - _bgnbd_by_integration(PAPER, start, int(x[i]), t_x[i], T[i])[1]
+            bgnbd_by_integration(PAPER, end, int(x[i]), t_x[i], T[i])[1]
+            - bgnbd_by_integration(PAPER, start, int(x[i]), t_x[i], T[i])[1]
             for start, end in zip(ends, ends[1:], strict=False)
         ]
         expected = sum(month * value[i] / 1.05 ** (end / model.DAYS_PER_MONTH)
