@@ -10,10 +10,11 @@ Pure functions on numpy arrays, one element per buyer:
 
 :func:`fit` estimates both models by maximum likelihood (scipy's L-BFGS-B with analytic
 gradients), fitting each distinct (x, t_x, T) — and (x, m_x) — once, weighted by how many
-buyers share it. Shops the models cannot describe (no buyers, a single buyer, nobody who
-bought twice, spend without any variation) get a fit with ``status = 'not_fitted'`` and a
-reason; predictions are then null and the build goes on. A fit that does not converge or
-gives non-finite values is marked (``failure``), and :func:`check` raises on it.
+buyers share it. Shops the models cannot describe get no fit and a reason: no buyers, a
+single buyer or nobody who bought twice (``status = 'not_fitted'``), too few repeat buyers
+with spend or spend without any variation (``'fitted_without_spend'``: no values).
+Predictions are then null with that reason and the build goes on. A fit that does not
+converge or gives non-finite values is marked (``failure``), and :func:`check` raises on it.
 :func:`predict` gives, per buyer, the expected purchases over a horizon, P(alive), the
 expected value per purchase, the discounted value over the horizon (CLV) and the value
 lost if the customer has churned.
@@ -22,11 +23,12 @@ lost if the customer has churned.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 
 from segwh.clv import bgnbd, gamma_gamma
 from segwh.clv.bgnbd import BgNbdParams
@@ -142,7 +144,9 @@ def _distinct(*columns: Array) -> tuple[list[Array], Array, Array]:
     return [rows[:, i] for i in range(rows.shape[1])], counts.astype(np.float64), inverse.ravel()
 
 
-def _minimize(objective, size: int, max_iterations: int):  # noqa: ANN001
+def _minimize(
+    objective: Callable[[Array], tuple[float, Array]], size: int, max_iterations: int
+) -> tuple[OptimizeResult, bool, str]:
     """L-BFGS-B from all parameters = 1, within ±LOG_BOUND on the log scale; a result on
     the bound counts as not converged."""
     with np.errstate(all="ignore"):  # a non-finite likelihood is reported, not warned about
@@ -259,7 +263,7 @@ def horizon_steps(horizon_days: float) -> Array:
 def discounted_if_alive(
     params: BgNbdParams,
     x: Array,
-    T: Array,  # noqa: N803
+    T: Array,
     horizon_days: float,
     monthly_discount_rate: float,
 ) -> tuple[Array, Array]:

@@ -17,7 +17,7 @@ from segwh.clv.gamma_gamma import GammaGammaParams
 
 
 def bgnbd_by_integration(
-    params: BgNbdParams, t: float, x: int, t_x: float, T: float  # noqa: N803
+    params: BgNbdParams, t: float, x: int, t_x: float, T: float
 ) -> tuple[float, float]:
     """(P(alive), E[Y(t) | x, t_x, T]) from the model's definition, without 2F1.
 
@@ -34,7 +34,7 @@ def bgnbd_by_integration(
     def beta_density(p: float) -> float:
         return math.exp((a - 1) * math.log(p) + (b - 1) * math.log1p(-p) - special.betaln(a, b))
 
-    def quad(f) -> float:  # noqa: ANN001
+    def quad(f) -> float:
         return integrate.quad(f, 0.0, 1.0, limit=200, epsabs=0, epsrel=1e-11)[0]
 
     alive = quad(lambda p: beta_density(p) * (1 - p) ** x * gamma_integral(alpha + T))

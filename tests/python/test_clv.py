@@ -108,7 +108,7 @@ CUSTOMERS = [  # (x, t_x, T): the paper's example, a lapsed heavy buyer, a one-o
 
 
 @pytest.mark.parametrize(("x", "t_x", "T"), CUSTOMERS)
-def test_probability_alive_and_expected_purchases_by_integration(x, t_x, T) -> None:  # noqa: N803
+def test_probability_alive_and_expected_purchases_by_integration(x, t_x, T) -> None:
     alive, expected = bgnbd_by_integration(PAPER, 52.0, x, t_x, T)
     assert float(bgnbd.probability_alive(PAPER, x, t_x, T)) == pytest.approx(alive, rel=1e-7)
     assert float(bgnbd.expected_purchases(PAPER, 52.0, x, t_x, T)) == pytest.approx(
@@ -131,7 +131,7 @@ def test_clv_discounts_each_month_and_splits_into_kept_and_lost() -> None:
         3, 2,
         model.ModelFit(PAPER.as_tuple(), 0.0, True, 1, "", 3, 3),
         model.ModelFit(SPEND.as_tuple(), 0.0, True, 1, "", 2, 2))
-    x, t_x, T, m_x = (np.array(v, dtype=float) for v in ([2, 7, 0], [30.43, 29.43, 0],  # noqa: N806
+    x, t_x, T, m_x = (np.array(v, dtype=float) for v in ([2, 7, 0], [30.43, 29.43, 0],
                                                           [38.86, 30.0, 20.0], [22.35, 73.74, 0]))
     horizon = 100.0
     steps = model.horizon_steps(horizon)
@@ -168,7 +168,7 @@ def test_clv_discounts_each_month_and_splits_into_kept_and_lost() -> None:
 def test_weighted_likelihoods_and_gradients() -> None:
     rng = np.random.default_rng(3)
     x = rng.integers(0, 6, 40).astype(float)
-    T = rng.uniform(5, 40, 40)  # noqa: N806
+    T = rng.uniform(5, 40, 40)
     t_x = np.where(x > 0, T * rng.uniform(0.1, 1, 40), 0.0)
     weights = rng.integers(1, 4, 40).astype(float)
     point = np.log([0.5, 3.0, 0.8, 2.5])
@@ -194,7 +194,7 @@ def test_weighted_likelihoods_and_gradients() -> None:
 
 def test_duplicated_customers_fit_once_with_weights() -> None:
     table = cdnow_table()
-    x, t_x, T, m_x = warehouse.inputs(table)  # noqa: N806
+    x, t_x, T, m_x = warehouse.inputs(table)
     single = model.fit_bgnbd(x[:600], t_x[:600], T[:600])
     doubled = model.fit_bgnbd(np.tile(x[:600], 2), np.tile(t_x[:600], 2), np.tile(T[:600], 2))
     assert doubled.customers == 1200 and doubled.distinct_profiles == single.distinct_profiles
@@ -205,7 +205,7 @@ def test_duplicated_customers_fit_once_with_weights() -> None:
 # --- shops the models cannot describe, fits that fail -----------------------------------
 
 
-def _prepared(x, t_x, T, m_x) -> pa.Table:  # noqa: ANN001, N803
+def _prepared(x, t_x, T, m_x) -> pa.Table:
     return pa.table({
         "customer_id": [f"c{i}" for i in range(len(x))],
         warehouse.X: pa.array(x, pa.int64()),
@@ -282,7 +282,7 @@ def test_non_finite_values_are_refused() -> None:
     with pytest.raises(model.ClvFitError, match="non-finite"):
         model.check(fit)
     # an impossible input (an infinite age) is refused too, whatever the optimiser says
-    x, t_x, T, m_x = (np.array(v, dtype=float)  # noqa: N806
+    x, t_x, T, m_x = (np.array(v, dtype=float)
                       for v in ([1, 2, 0], [5, 9, 0], [20, np.inf, 30], [10, 12, 0]))
     assert model.fit(x, t_x, T, m_x).failure
 
