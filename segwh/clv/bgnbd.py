@@ -18,6 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, hyp2f1, psi
 
+from segwh.clv.distinct import Levels, weighted_sum
+
 Array = NDArray[np.float64]
 
 
@@ -54,43 +56,60 @@ def log_likelihood_terms(
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
-def negative_log_likelihood(
-    log_params: Array,
-    x: Array,
-    t_x: Array,
-    T: Array,
-    weights: Array,
-) -> tuple[float, Array]:
+@dataclass(frozen=True)
+class Profiles:
+    """Distinct (x, t_x, T) with the number of customers sharing each (the weights)."""
+
+    x: Array
+    t_x: Array
+    T: Array
+    weights: Array
+    levels: Levels
+
+    @classmethod
+    def of(cls, x: ArrayLike, t_x: ArrayLike, T: ArrayLike, weights: ArrayLike) -> Profiles:
+        x, t_x, T, weights = _arrays(x, t_x, T, weights)
+        return cls(x, t_x, T, weights, Levels.of(x, weights))
+
+    def scaled(self, factor: float) -> Profiles:
+        """The same customers with times multiplied by `factor`."""
+        return Profiles(self.x, self.t_x * factor, self.T * factor, self.weights, self.levels)
+
+
+def negative_log_likelihood(log_params: Array, data: Profiles) -> tuple[float, Array]:
     """−Σ w·LL and its gradient with respect to (log r, log α, log a, log b).
 
-    Used by the optimiser; `weights` count customers sharing one (x, t_x, T).
+    The same sum as :func:`log_likelihood_terms`, arranged for the optimiser: the terms that
+    depend on x only are evaluated once per distinct x (data.levels).
     """
     r, alpha, a, b = np.exp(log_params)
-    a3 = -(r + x) * np.log(alpha + T)
-    repeat = x > 0
-    bx1 = np.where(repeat, b + x - 1, 1.0)
-    a4 = np.where(repeat, np.log(a) - np.log(bx1) - (r + x) * np.log(alpha + t_x), -np.inf)
+    x, w, levels = data.x, data.weights, data.levels
+    level = levels.values
+    # per distinct x: log-gamma terms and their derivatives
+    level_ll = gammaln(r + level) + gammaln(b + level) - gammaln(a + b + level)
+    psi_rx, psi_bx, psi_abx = psi(r + level), psi(b + level), psi(a + b + level)
+    log_bx1 = np.log(np.where(level > 0, b + level - 1, 1.0))
+    # per customer profile
+    log_alpha_t = np.log(alpha + data.T)
+    log_alpha_tx = np.log(alpha + data.t_x)
+    a3 = -(r + x) * log_alpha_t
+    a4 = np.where(x > 0, np.log(a) - log_bx1[levels.index] - (r + x) * log_alpha_tx, -np.inf)
     log_sum = np.logaddexp(a3, a4)
     w4 = np.exp(a4 - log_sum)  # share of the "dropped out after the last purchase" term
     w3 = 1.0 - w4
-    ll = (
-        gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        + gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-        + log_sum
-    )
-    d_r = psi(r + x) - psi(r) + np.log(alpha) - w3 * np.log(alpha + T) \
-        - w4 * np.log(alpha + t_x)
-    d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
-    d_a = psi(a + b) - psi(a + b + x) + w4 / a
-    d_b = psi(a + b) + psi(b + x) - psi(b) - psi(a + b + x) - w4 / bx1
-    total = -float(np.dot(weights, ll))
-    gradient = -np.array([
-        r * np.dot(weights, d_r),
-        alpha * np.dot(weights, d_alpha),
-        a * np.dot(weights, d_a),
-        b * np.dot(weights, d_b),
-    ])
-    return total, gradient
+    total_w = float(w.sum())
+    constant = -gammaln(r) + r * np.log(alpha) + gammaln(a + b) - gammaln(b)
+    ll = weighted_sum(levels.weights, level_ll) + total_w * constant + weighted_sum(w, log_sum)
+    rows_w4 = w * w4
+    d_r = (weighted_sum(levels.weights, psi_rx) + total_w * (np.log(alpha) - psi(r))
+           - weighted_sum(w * w3, log_alpha_t) - weighted_sum(rows_w4, log_alpha_tx))
+    d_alpha = (total_w * r / alpha - weighted_sum(w * w3, (r + x) / (alpha + data.T))
+               - weighted_sum(rows_w4, (r + x) / (alpha + data.t_x)))
+    d_a = total_w * psi(a + b) - weighted_sum(levels.weights, psi_abx) + rows_w4.sum() / a
+    d_b = (total_w * (psi(a + b) - psi(b)) + weighted_sum(levels.weights, psi_bx - psi_abx)
+           - weighted_sum(rows_w4, np.exp(-log_bx1[levels.index])))
+    gradient = -np.array([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
+    return -float(ll), gradient
 
 
 def probability_alive(

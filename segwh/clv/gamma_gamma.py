@@ -16,6 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, psi
 
+from segwh.clv.distinct import Levels, weighted_sum
+
 Array = NDArray[np.float64]
 
 
@@ -41,24 +43,47 @@ def log_likelihood_terms(params: GammaGammaParams, x: ArrayLike, m_x: ArrayLike)
     )
 
 
-def negative_log_likelihood(
-    log_params: Array, x: Array, m_x: Array, weights: Array
-) -> tuple[float, Array]:
-    """−Σ w·LL and its gradient with respect to (log p, log q, log γ)."""
+@dataclass(frozen=True)
+class Spends:
+    """Distinct (x, m_x) of repeat buyers with the number of customers sharing each."""
+
+    x: Array
+    m_x: Array
+    weights: Array
+    levels: Levels
+    log_m_x: Array
+    x_log_x: Array
+
+    @classmethod
+    def of(cls, x: ArrayLike, m_x: ArrayLike, weights: ArrayLike) -> Spends:
+        x, m_x, weights = (np.asarray(v, dtype=np.float64) for v in (x, m_x, weights))
+        return cls(x, m_x, weights, Levels.of(x, weights), np.log(m_x), x * np.log(x))
+
+    def scaled(self, factor: float) -> Spends:
+        """The same customers with values multiplied by `factor`."""
+        return Spends(self.x, self.m_x * factor, self.weights, self.levels,
+                      self.log_m_x + np.log(factor), self.x_log_x)
+
+
+def negative_log_likelihood(log_params: Array, data: Spends) -> tuple[float, Array]:
+    """−Σ w·LL and its gradient with respect to (log p, log q, log γ); the log-gamma terms
+    are evaluated once per distinct x."""
     p, q, gamma = np.exp(log_params)
-    params = GammaGammaParams(p, q, gamma)
-    ll = log_likelihood_terms(params, x, m_x)
-    log_total = np.log(gamma + x * m_x)
-    common = psi(p * x + q)
-    d_p = x * (common - psi(p * x) + np.log(m_x) + np.log(x) - log_total)
-    d_q = common - psi(q) + np.log(gamma) - log_total
-    d_gamma = q / gamma - (p * x + q) / (gamma + x * m_x)
-    gradient = -np.array([
-        p * np.dot(weights, d_p),
-        q * np.dot(weights, d_q),
-        gamma * np.dot(weights, d_gamma),
-    ])
-    return -float(np.dot(weights, ll)), gradient
+    x, w, levels = data.x, data.weights, data.levels
+    px = p * levels.values
+    level_ll = gammaln(px + q) - gammaln(px)
+    psi_pxq, psi_px = psi(px + q), psi(px)
+    log_total = np.log(gamma + x * data.m_x)
+    total_w = float(w.sum())
+    row_ll = (p * x - 1) * data.log_m_x + p * data.x_log_x - (p * x + q) * log_total
+    ll = (weighted_sum(levels.weights, level_ll) + total_w * (q * np.log(gamma) - gammaln(q))
+          + weighted_sum(w, row_ll))
+    d_p = (weighted_sum(levels.weights, levels.values * (psi_pxq - psi_px))
+           + weighted_sum(w, x * data.log_m_x + data.x_log_x - x * log_total))
+    d_q = (weighted_sum(levels.weights, psi_pxq) + total_w * (np.log(gamma) - psi(q))
+           - weighted_sum(w, log_total))
+    d_gamma = total_w * q / gamma - weighted_sum(w, (p * x + q) / (gamma + x * data.m_x))
+    return -float(ll), -np.array([p * d_p, q * d_q, gamma * d_gamma])
 
 
 def population_mean_value(params: GammaGammaParams) -> float:

@@ -32,6 +32,7 @@ from scipy.optimize import OptimizeResult, minimize
 
 from segwh.clv import bgnbd, gamma_gamma
 from segwh.clv.bgnbd import BgNbdParams
+from segwh.clv.distinct import distinct_rows, weighted_sum
 from segwh.clv.gamma_gamma import GammaGammaParams
 
 Array = NDArray[np.float64]
@@ -137,13 +138,6 @@ def check(fit: ClvFit) -> ClvFit:
     return fit
 
 
-def _distinct(*columns: Array) -> tuple[list[Array], Array, Array]:
-    """The distinct rows of `columns`, their counts, and each input row's index into them."""
-    stacked = np.column_stack(columns)
-    rows, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-    return [rows[:, i] for i in range(rows.shape[1])], counts.astype(np.float64), inverse.ravel()
-
-
 def _minimize(
     objective: Callable[[Array], tuple[float, Array]], size: int, max_iterations: int
 ) -> tuple[OptimizeResult, bool, str]:
@@ -164,21 +158,21 @@ def fit_bgnbd(
 ) -> ModelFit:
     """BG/NBD maximum-likelihood fit; α comes out in the time unit of t_x and T."""
     x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-    (ux, ut, uT), weights, _ = _distinct(x, t_x, T)
+    (ux, ut, uT), weights, _ = distinct_rows(x, t_x, T)
     # times rescaled so that the oldest customer is 10 units old: a well-conditioned α
     oldest = float(uT.max())
     scale = 10.0 / oldest if 0 < oldest < math.inf else 1.0
     total = float(weights.sum())
+    data = bgnbd.Profiles.of(ux, ut, uT, weights).scaled(scale)
 
     def objective(log_params: Array) -> tuple[float, Array]:
-        value, gradient = bgnbd.negative_log_likelihood(
-            log_params, ux, ut * scale, uT * scale, weights)
+        value, gradient = bgnbd.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
     result, converged, message = _minimize(objective, 4, max_iterations)
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     params = BgNbdParams(r, alpha / scale, a, b)
-    log_likelihood = float(np.dot(weights, bgnbd.log_likelihood_terms(params, ux, ut, uT)))
+    log_likelihood = float(weighted_sum(weights, bgnbd.log_likelihood_terms(params, ux, ut, uT)))
     return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
                     int(total), len(ux))
 
@@ -188,21 +182,21 @@ def fit_gamma_gamma(
 ) -> ModelFit:
     """Gamma-Gamma maximum-likelihood fit on repeat buyers (x > 0, m_x > 0)."""
     x, m_x = (np.asarray(v, dtype=np.float64) for v in (x, m_x))
-    (ux, um), weights, _ = _distinct(x, m_x)
+    (ux, um), weights, _ = distinct_rows(x, m_x)
     # values rescaled to a mean of about 1: γ is in the currency unit / scale
     mean = float(np.average(um, weights=weights))
     scale = 1.0 / mean if 0 < mean < math.inf else 1.0
     total = float(weights.sum())
+    data = gamma_gamma.Spends.of(ux, um, weights).scaled(scale)
 
     def objective(log_params: Array) -> tuple[float, Array]:
-        value, gradient = gamma_gamma.negative_log_likelihood(
-            log_params, ux, um * scale, weights)
+        value, gradient = gamma_gamma.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
     result, converged, message = _minimize(objective, 3, max_iterations)
     p, q, gamma = (float(v) for v in np.exp(result.x))
     params = GammaGammaParams(p, q, gamma / scale)
-    log_likelihood = float(np.dot(weights, gamma_gamma.log_likelihood_terms(params, ux, um)))
+    log_likelihood = float(weighted_sum(weights, gamma_gamma.log_likelihood_terms(params, ux, um)))
     return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
                     int(total), len(ux))
 
@@ -292,7 +286,7 @@ def predict(
     per purchase, CLV over the horizon discounted monthly, and the value lost if the
     customer has churned (CLV had they been certainly alive, minus CLV).
 
-    The purchase formulas are evaluated once per distinct (x, t_x, T)."""
+    The hypergeometric terms are evaluated once per distinct (x, T)."""
     x, t_x, T, m_x = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T, m_x))
     n = x.size
     nan = np.full(n, np.nan)
@@ -301,16 +295,16 @@ def predict(
     if params is None or result.failure:
         reasons[:] = FIT_FAILED if result.failure else result.bgnbd_reason
         return Predictions(nan, nan.copy(), nan.copy(), nan.copy(), nan.copy(), list(reasons))
-    (ux, ut, uT), _, inverse = _distinct(x, t_x, T)
-    distinct_alive = bgnbd.probability_alive(params, ux, ut, uT)
-    alive = distinct_alive[inverse]
+    alive = bgnbd.probability_alive(params, x, t_x, T)
     if abs(params.a - 1.0) < A_EQUALS_ONE_TOLERANCE:
         expected, clv_units_alive = nan.copy(), nan.copy()
         reasons[:] = A_EQUALS_ONE
     else:
+        # a live customer's future depends on (x, T) only: once per distinct pair
+        (ux, uT), _, inverse = distinct_rows(x, T)
         expected_alive, discounted_alive = discounted_if_alive(
             params, ux, uT, horizon_days, monthly_discount_rate)
-        expected = (expected_alive * distinct_alive)[inverse]
+        expected = expected_alive[inverse] * alive
         clv_units_alive = discounted_alive[inverse]
     spend = result.gamma_gamma_params
     if spend is None:

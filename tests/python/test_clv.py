@@ -27,6 +27,7 @@ from scipy import optimize
 
 from segwh.clv import bgnbd, gamma_gamma, model, warehouse
 from segwh.clv.bgnbd import BgNbdParams
+from segwh.clv.distinct import distinct_rows
 from segwh.clv.gamma_gamma import GammaGammaParams
 
 CDNOW = Path(__file__).resolve().parents[1] / "fixtures" / "cdnow" / (
@@ -166,30 +167,55 @@ def test_clv_discounts_each_month_and_splits_into_kept_and_lost() -> None:
 
 
 def test_weighted_likelihoods_and_gradients() -> None:
+    """The optimiser's sums (x-only terms once per distinct x, weights) equal the plain
+    per-customer log-likelihood written out row by row, and the analytic gradients equal
+    numerical ones."""
     rng = np.random.default_rng(3)
     x = rng.integers(0, 6, 40).astype(float)
     T = rng.uniform(5, 40, 40)
     t_x = np.where(x > 0, T * rng.uniform(0.1, 1, 40), 0.0)
     weights = rng.integers(1, 4, 40).astype(float)
-    point = np.log([0.5, 3.0, 0.8, 2.5])
-    value, gradient = bgnbd.negative_log_likelihood(point, x, t_x, T, weights)
     counts = weights.astype(int)  # the weighted rows written out one by one
+    data = bgnbd.Profiles.of(x, t_x, T, weights)
+    point = np.log([0.5, 3.0, 0.8, 2.5])
+    value, gradient = bgnbd.negative_log_likelihood(point, data)
     expanded = bgnbd.log_likelihood_terms(BgNbdParams(*np.exp(point)), np.repeat(x, counts),
                                           np.repeat(t_x, counts), np.repeat(T, counts))
     assert value == pytest.approx(-float(expanded.sum()), rel=1e-12)
     numeric = optimize.approx_fprime(
-        point, lambda v: bgnbd.negative_log_likelihood(v, x, t_x, T, weights)[0], 1e-7)
+        point, lambda v: bgnbd.negative_log_likelihood(v, data)[0], 1e-7)
     np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-5)
 
     m = rng.uniform(5, 50, 40)
     repeat = x > 0
+    spends = gamma_gamma.Spends.of(x[repeat], m[repeat], weights[repeat])
     point = np.log([4.0, 3.0, 12.0])
-    value, gradient = gamma_gamma.negative_log_likelihood(point, x[repeat], m[repeat],
-                                                          weights[repeat])
+    value, gradient = gamma_gamma.negative_log_likelihood(point, spends)
+    expanded = gamma_gamma.log_likelihood_terms(
+        GammaGammaParams(*np.exp(point)), np.repeat(x[repeat], counts[repeat]),
+        np.repeat(m[repeat], counts[repeat]))
+    assert value == pytest.approx(-float(expanded.sum()), rel=1e-12)
     numeric = optimize.approx_fprime(
-        point, lambda v: gamma_gamma.negative_log_likelihood(
-            v, x[repeat], m[repeat], weights[repeat])[0], 1e-7)
+        point, lambda v: gamma_gamma.negative_log_likelihood(v, spends)[0], 1e-7)
     np.testing.assert_allclose(gradient, numeric, rtol=1e-4, atol=1e-5)
+    # values in another unit (x10, gamma x10): each customer's density of m_x is divided by 10
+    scaled = gamma_gamma.negative_log_likelihood(point + np.log([1, 1, 10]), spends.scaled(10))
+    assert scaled[0] == pytest.approx(value + counts[repeat].sum() * np.log(10), rel=1e-9)
+
+
+def test_distinct_rows_packs_whole_numbers_and_falls_back_otherwise() -> None:
+    x = np.array([3, 0, 3, 1, 0, 3], dtype=float)
+    t = np.array([40, 0, 40, 7, 0, 41], dtype=float)
+    (ux, ut), counts, inverse = distinct_rows(x, t)
+    assert list(zip(ux, ut, counts, strict=True)) == [(0, 0, 2), (1, 7, 1), (3, 40, 2),
+                                                      (3, 41, 1)]
+    np.testing.assert_array_equal(ux[inverse], x)
+    np.testing.assert_array_equal(ut[inverse], t)
+    fractional = t + 0.5  # not whole numbers: the general path, same grouping
+    (fx, ft), fcounts, finverse = distinct_rows(x, fractional)
+    np.testing.assert_array_equal(fcounts, counts)
+    np.testing.assert_array_equal(ft[finverse], fractional)
+    assert distinct_rows(np.zeros(0), np.zeros(0))[1].size == 0
 
 
 def test_duplicated_customers_fit_once_with_weights() -> None:
