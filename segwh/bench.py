@@ -485,8 +485,9 @@ def clv_step(args: argparse.Namespace, dbt_step: dict[str, Any], dbt_db: Path) -
         "peak_rss_mb": alone["peak_rss_mb"],
         "process_seconds": alone["seconds"],
         "exit": alone["exit"],
-        **{key: timing.get(key) for key in ("buyers", "distinct_profiles", "read_seconds",
-                                            "fit_seconds", "predict_seconds")},
+        **{key: timing.get(key) for key in (
+            "buyers", "distinct_profiles", "read_seconds", "fit_seconds", "predict_seconds",
+            "cpu_seconds", "cpu_read_seconds", "cpu_fit_seconds", "cpu_predict_seconds")},
     }
 
 
@@ -542,7 +543,7 @@ def print_table(report: dict[str, Any]) -> None:
         print(f"{'clv (alone)':<26}{clv['seconds']!s:>10}{clv['peak_rss_mb']:>10}  "
               f"{clv['buyers']} buyers, {clv['distinct_profiles']} distinct (x, t_x, T): read "
               f"{clv['read_seconds']} s, fit {clv['fit_seconds']} s, predict "
-              f"{clv['predict_seconds']} s{exit_note}")
+              f"{clv['predict_seconds']} s (CPU {clv['cpu_seconds']} s){exit_note}")
         print(f"{'clv (dbt models)':<26}{clv['models_seconds']!s:>10}{'':>10}  "
               + ", ".join(f"{k} {v} s" for k, v in clv["models"].items()))
     if "planted" in steps:
