@@ -190,6 +190,8 @@ def fit_caption(fit: dict | None) -> str:
             f"; Gamma-Gamma p = {fit['gg_p']:.3g}, q = {fit['gg_q']:.3g}, "
             f"γ = {fit['gg_gamma']:.3g}"
         )
+    if fit.get("notes"):
+        text += f". Note: {fit['notes']}"
     return text + "."
 
 
@@ -241,7 +243,11 @@ def section_lifetime_value(path, segment: str) -> None:
                 "in this selection."
             )
         else:
-            st.table(at_risk.set_index("customer_id"))
+            money = "{:,.2f}"
+            st.table(at_risk.set_index("customer_id").style.format({
+                "predicted_value_lost": money, "predicted_clv": money,
+                "lifetime_value": money, "probability_alive": "{:.3f}",
+            }))
 
 
 def section_transitions(path, segment: str) -> None:

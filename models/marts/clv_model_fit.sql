@@ -47,6 +47,7 @@ final as (
         fitted.gg_iterations,
         fitted.gg_customer_count,
         fitted.gg_null_reason,
+        fitted.notes,
         fitted.failure,
         cast({{ int_var('clv_horizon_days', 1) }} as {{ dbt.type_bigint() }}) as clv_horizon_days
     from fitted

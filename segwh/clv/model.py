@@ -55,8 +55,10 @@ Q_AT_MOST_ONE = "gamma_gamma_q_at_most_one"
 # not reasons to go on: the build stops on them (macro assert_clv_usable)
 FIT_FAILED = "fit_failed"
 NON_FINITE = "non_finite_prediction"
-# the optimiser searches log-parameters within ±LOG_BOUND (e^25 ≈ 7e10): beyond that the
-# closed forms overflow; a parameter that ends on the bound has run off, not converged
+# the optimiser searches log-parameters within ±LOG_BOUND (e^25 ≈ 7e10), a box that keeps
+# the closed forms from overflowing. A parameter that ends on it means the likelihood keeps
+# rising towards a limit (e.g. Gamma-Gamma p → ∞: each buyer's purchases are worth their own
+# mean): the fit is kept with a note, and the predictions must still be finite
 LOG_BOUND = 25.0
 
 
@@ -75,6 +77,7 @@ class ModelFit:
     message: str
     customers: int
     distinct_profiles: int
+    note: str = ""  # e.g. parameters that ended on the edge of the search
 
     @property
     def finite(self) -> bool:
@@ -110,6 +113,14 @@ class ClvFit:
         return "fitted" if self.gamma_gamma is not None else "fitted_without_spend"
 
     @property
+    def notes(self) -> str | None:
+        """What to know about a usable fit (parameters on the edge of the search), or None."""
+        notes = [f"{name}: {model.note}" for name, model in
+                 (("BG/NBD", self.bgnbd), ("Gamma-Gamma", self.gamma_gamma))
+                 if model is not None and model.note]
+        return "; ".join(notes) or None
+
+    @property
     def failure(self) -> str | None:
         """Why the fit cannot be used (not converged, non-finite), or None."""
         if self.recorded_failure:
@@ -139,18 +150,23 @@ def check(fit: ClvFit) -> ClvFit:
 
 
 def _minimize(
-    objective: Callable[[Array], tuple[float, Array]], size: int, max_iterations: int
-) -> tuple[OptimizeResult, bool, str]:
-    """L-BFGS-B from all parameters = 1, within ±LOG_BOUND on the log scale; a result on
-    the bound counts as not converged."""
+    objective: Callable[[Array], tuple[float, Array]], names: tuple[str, ...],
+    max_iterations: int,
+) -> tuple[OptimizeResult, str]:
+    """L-BFGS-B from all parameters = 1, within ±LOG_BOUND on the log scale; returns the
+    result and a note naming the parameters that ended on the bound."""
+    size = len(names)
     with np.errstate(all="ignore"):  # a non-finite likelihood is reported, not warned about
         result = minimize(objective, np.zeros(size), jac=True, method="L-BFGS-B",
                           bounds=[(-LOG_BOUND, LOG_BOUND)] * size,
                           options={"maxiter": max_iterations})
-    on_bound = bool(np.any(np.abs(result.x) >= LOG_BOUND * (1 - 1e-9)))
-    converged = bool(result.success) and not on_bound
-    message = "a parameter ran off to the bound of the search" if on_bound else str(result.message)
-    return result, converged, message
+    on_bound = [name for name, value in zip(names, result.x, strict=True)
+                if abs(value) >= LOG_BOUND * (1 - 1e-9)]
+    note = ""
+    if on_bound:
+        note = (f"{', '.join(on_bound)} at the edge of the search (e^±{LOG_BOUND:g}): the "
+                "likelihood keeps rising towards a limit of the model")
+    return result, note
 
 
 def fit_bgnbd(
@@ -169,12 +185,12 @@ def fit_bgnbd(
         value, gradient = bgnbd.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
-    result, converged, message = _minimize(objective, 4, max_iterations)
+    result, note = _minimize(objective, ("r", "alpha", "a", "b"), max_iterations)
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     params = BgNbdParams(r, alpha / scale, a, b)
     log_likelihood = float(weighted_sum(weights, bgnbd.log_likelihood_terms(params, ux, ut, uT)))
-    return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
-                    int(total), len(ux))
+    return ModelFit(params.as_tuple(), log_likelihood, bool(result.success), int(result.nit),
+                    str(result.message), int(total), len(ux), note)
 
 
 def fit_gamma_gamma(
@@ -193,12 +209,12 @@ def fit_gamma_gamma(
         value, gradient = gamma_gamma.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
-    result, converged, message = _minimize(objective, 3, max_iterations)
+    result, note = _minimize(objective, ("p", "q", "gamma"), max_iterations)
     p, q, gamma = (float(v) for v in np.exp(result.x))
     params = GammaGammaParams(p, q, gamma / scale)
     log_likelihood = float(weighted_sum(weights, gamma_gamma.log_likelihood_terms(params, ux, um)))
-    return ModelFit(params.as_tuple(), log_likelihood, converged, int(result.nit), message,
-                    int(total), len(ux))
+    return ModelFit(params.as_tuple(), log_likelihood, bool(result.success), int(result.nit),
+                    str(result.message), int(total), len(ux), note)
 
 
 def fit(

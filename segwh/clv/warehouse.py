@@ -44,6 +44,7 @@ FIT_SCHEMA = pa.schema([
     ("gg_iterations", pa.int64()),
     ("gg_customer_count", pa.int64()),
     ("gg_null_reason", pa.string()),
+    ("notes", pa.string()),
     ("failure", pa.string()),
 ])
 PREDICTION_COLUMNS = (
@@ -66,7 +67,7 @@ def fit_row(fit: model.ClvFit) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(FIT_SCHEMA.names)
     row.update(status=fit.status, buyer_count=fit.buyer_count,
                repeat_buyer_count=fit.repeat_buyer_count, bgnbd_null_reason=fit.bgnbd_reason,
-               gg_null_reason=fit.gamma_gamma_reason, failure=fit.failure)
+               gg_null_reason=fit.gamma_gamma_reason, notes=fit.notes, failure=fit.failure)
     if fit.bgnbd is not None:
         row.update(zip(("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b"), fit.bgnbd.params,
                        strict=True))

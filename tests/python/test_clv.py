@@ -326,6 +326,25 @@ def test_parameters_running_off_stop_the_build_instead_of_silent_nulls() -> None
     assert fit["failure"] or any(r["clv_null_reason"] == model.NON_FINITE for r in predicted)
 
 
+def test_a_fit_on_the_edge_of_the_search_is_kept_with_a_note() -> None:
+    """Gamma-Gamma on the small fixture at 2025-06-01: the likelihood rises towards p → ∞
+    (the optimiser converges on the edge of its box). Not a failure: the limit is a model too
+    (each buyer's value is their own mean), the values are finite, and the fit says so."""
+    with open(CDNOW.parent.parent / "clv" / "gamma_gamma_runs_off.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    x = np.array([float(row["x"]) for row in rows])
+    m_x = np.array([float(row["m_x"]) for row in rows])
+    spend = model.fit_gamma_gamma(x, m_x)
+    assert spend.converged and spend.finite
+    assert spend.note.startswith("gamma at the edge of the search") and spend.params[0] > 1e9
+    value = gamma_gamma.conditional_expected_value(GammaGammaParams(*spend.params), x, m_x)
+    np.testing.assert_allclose(value, m_x, rtol=1e-3)
+    fit = model.ClvFit(len(x), len(x), model.ModelFit(PAPER.as_tuple(), 0.0, True, 1, "", 9, 9),
+                       spend)
+    assert fit.failure is None
+    assert warehouse.fit_row(fit)["notes"].startswith("Gamma-Gamma: gamma at the edge")
+
+
 def test_fit_row_round_trip(cdnow_fit: dict) -> None:
     again = warehouse.fit_from_row(cdnow_fit)
     assert again.bgnbd_params.as_tuple() == tuple(cdnow_fit[k] for k in PUBLISHED_BGNBD)

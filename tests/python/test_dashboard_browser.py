@@ -304,7 +304,8 @@ def test_lifetime_value_section(
     assert at_risk, "the fixture at threshold 0.95 has at-risk VIPs"
     load(browser, dashboard_url, min_charts=9)
     section = browser.find_element(By.CSS_SELECTOR, ".st-key-lifetime_value")
-    browser.execute_script("arguments[0].scrollIntoView();", section)
+    # centred: below Streamlit's sticky top bar, which would cover the section's header
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", section)
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda d: len([c for c in section.find_elements(
             By.CSS_SELECTOR, "[data-testid=stVegaLiteChart]")
