@@ -25,6 +25,7 @@ from conftest import (
     FIXTURE_AS_OF,
     FIXTURE_RAW_DIR,
     REPO_ROOT,
+    SEGMENTS,
     drop_csv_columns,
     read_csv_file,
     write_csv_file,
@@ -122,7 +123,7 @@ def assert_complete_warehouse(database: Path) -> None:
         summary = dict(
             con.execute("select segment, member_count from marts.segment_summary").fetchall()
         )
-        assert len(summary) == 8
+        assert set(summary) == set(SEGMENTS)
         for segment, members in summary.items():
             rows = con.execute(f"select count(*) from segments.{segment}").fetchone()[0]
             assert rows == members, f"segments.{segment}: {rows} rows, summary says {members}"
