@@ -14,9 +14,13 @@ export DUCKDB_PATH ?= $(CURDIR)/build/warehouse.duckdb
 export SPARK_LOCAL_IP ?= 127.0.0.1
 EXPORT_ARGS ?= --channel all
 MF_ARGS ?= --metrics customers,buyers,revenue,average_order_value --group-by customer__country_code
+# spark-build: `spark` (local pyspark in-process) or `spark_thrift` (the Thrift Server of a
+# cluster: make spark-cluster, or SPARK_THRIFT_HOST/SPARK_THRIFT_PORT for yours)
+SPARK_TARGET ?= spark
+SPARK_CLUSTER_DIR ?= $(CURDIR)/build/spark
 
 .PHONY: help venv build test lint dbt-build pytest sample clean spark-build refresh rollback \
-	docs dashboard export metrics browser-deps bench
+	docs dashboard export metrics browser-deps bench spark-cluster spark-cluster-stop
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,9 +57,15 @@ sample: venv ## Regenerate the bundled sample seeds with the generator
 	$(BIN)/python -m segwh.generate --customers 1000 --seed 42 --format csv \
 		--out seeds/sample --expectations-out tests/fixtures/sample_expected
 
-spark-build: venv ## dbt build on Spark (local pyspark) on the bundled sample
+spark-build: venv ## dbt build on Spark on the sample (SPARK_TARGET=spark|spark_thrift)
 	@mkdir -p build
-	$(BIN)/dbt build --target spark
+	$(BIN)/dbt build --target $(SPARK_TARGET)
+
+spark-cluster: venv ## Start a local Spark cluster + Thrift Server (build/spark, 127.0.0.1)
+	$(BIN)/python -m segwh.spark_cluster start --dir $(SPARK_CLUSTER_DIR)
+
+spark-cluster-stop: ## Stop the local Spark cluster (by process id)
+	$(BIN)/python -m segwh.spark_cluster stop --dir $(SPARK_CLUSTER_DIR)
 
 refresh: venv ## Write-audit-publish onto $DUCKDB_PATH (args: REFRESH_ARGS='--vars ...')
 	@mkdir -p $(dir $(DUCKDB_PATH))
@@ -78,15 +88,20 @@ export: venv ## Campaign files per segment (EXPORT_ARGS='--channel sms|email|ads
 	$(BIN)/python -m segwh.export $(EXPORT_ARGS)
 
 metrics: venv ## MetricFlow query (MF_ARGS='--metrics revenue --group-by customer__country_code')
+	@# one line (not mf's stack trace, nor an empty file created in its place) when the
+	@# warehouse is missing or being written (before the parse), or half-built (after it)
+	@$(BIN)/python -m segwh.preflight metrics --open-only
 	@# parse first: the semantic manifest names the warehouse file's catalog (its stem)
 	$(BIN)/dbt parse --quiet
+	@$(BIN)/python -m segwh.preflight metrics
 	$(BIN)/mf query $(MF_ARGS)
 
 browser-deps: ## Debian chromium + chromedriver for the browser test (installed when missing)
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 		{ apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver; }
 
-clean: ## Remove the build folder and dbt's target
+clean: ## Remove the build folder and dbt's target (stops the local Spark cluster first)
+	@test ! -x $(BIN)/python || $(BIN)/python -m segwh.spark_cluster stop --dir $(SPARK_CLUSTER_DIR)
 	rm -rf build target logs
 
 bench: venv ## Benchmark on generated data (args: BENCH_ARGS='--customers 100000'; see --help)

@@ -18,6 +18,7 @@ final as (
         channels.conversion_rate,
         channels.revenue,
         channels.cumulative_share_of_customers,
+        -- global windows on purpose: one row per acquisition channel
         sum(channels.revenue) over (
             order by channels.channel_rank
             rows between unbounded preceding and current row

@@ -87,6 +87,27 @@ def relation_row_counts(con: duckdb.DuckDBPyConnection, relations: list[str]) ->
     }
 
 
+def unanswered_relations(database: Path) -> tuple[int, list[str]]:
+    """Reads a row of every table and view of `database` on a fresh read-only connection,
+    as BI opens the published file. Returns (relations read, one line per relation that
+    does not answer). A view that names a catalog the file does not have (dbt-duckdb writes
+    the build file's catalog into every view) fails here, not in BI."""
+    failures = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() order by 1, 2"
+        ).fetchall()
+        for schema, name in relations:
+            quoted = ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+            try:
+                con.execute(f"select * from {quoted} limit 1").fetchall()
+            except duckdb.Error as error:
+                message = next((line for line in str(error).splitlines() if line.strip()), "")
+                failures.append(f"{schema}.{name}: {message}")
+    return len(relations), failures
+
+
 def change_band(previous: int | None, max_change: float) -> tuple[int, int | None]:
     """Allowed (min, max) rows given the previous count; unbounded without one."""
     if previous is None or previous == 0:

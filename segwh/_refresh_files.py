@@ -1,7 +1,9 @@
 """File-level helpers of the refresh: the lock, build files, versions, durable renames.
 
-Everything here works on the directory of the published warehouse file, so that every
-rename is on one filesystem (``os.replace`` is atomic there).
+Everything the refresh keeps is named after the published warehouse file (``Layout``), so
+that two warehouses in one directory never touch each other's files, and lives in the
+directory of that file, so that every rename is on one filesystem (``os.replace`` is
+atomic there).
 """
 
 from __future__ import annotations
@@ -16,8 +18,56 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUILD_PREFIX = ".refresh-"
-BUILD_PATTERN = re.compile(r"^\.refresh-(?P<pid>\d+)-(?P<stamp>[0-9TZ]+)\.duckdb(?P<suffix>.*)$")
+# build folders of refreshes before the per-warehouse layout (one per directory)
+LEGACY_BUILD_PATTERN = re.compile(r"^\.refresh-(?P<pid>\d+)-[0-9TZ]+\.duckdb(\.wal)?$")
 VERSION_PATTERN = re.compile(r"^(?P<stem>.+)-(?P<version>\d{8}T\d{9}Z)\.duckdb$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The paths the refresh keeps for one published file ``<dir>/<name>``:
+
+    - ``<name>.lock``: the lock (its content: the pid of the holder);
+    - ``.refresh-<name>-<pid>-<stamp>/<name>``: a build file, in a private folder and under
+      the published file's own name (DuckDB names a file's catalog after its stem, and
+      dbt-duckdb writes that catalog into every view: a view built in a file of another
+      name stops answering once renamed);
+    - ``<name>.refresh-runs/<run>/``: each run's log and summary;
+    - ``<name>.refresh-last.json``: the summary of the last run;
+    - ``versions/<stem>-<version>.duckdb``: the kept versions.
+    """
+
+    published: Path
+
+    @property
+    def directory(self) -> Path:
+        return self.published.parent
+
+    @property
+    def name(self) -> str:
+        return self.published.name
+
+    @property
+    def lock(self) -> Path:
+        return self.directory / f"{self.name}.lock"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.directory / f"{self.name}.refresh-runs"
+
+    @property
+    def last_summary(self) -> Path:
+        return self.directory / f"{self.name}.refresh-last.json"
+
+    def build_file(self, pid: int, stamp: str) -> Path:
+        """A new build file: ``<name>`` in its own folder beside the published file."""
+        return self.directory / f"{BUILD_PREFIX}{self.name}-{pid}-{stamp}" / self.name
+
+    @property
+    def build_pattern(self) -> re.Pattern[str]:
+        return re.compile(
+            rf"^{re.escape(BUILD_PREFIX + self.name)}-(?P<pid>\d+)-(?P<stamp>[0-9TZ]+)$"
+        )
 
 
 class LockBusy(Exception):
@@ -52,9 +102,13 @@ class RefreshLock:
                         f"gave up after {wait_seconds:g} s (see --wait-seconds)"
                     ) from None
                 time.sleep(poll_seconds)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self.fd = fd
+        try:  # the holder's pid, for `status` and for a refresh that has to wait
+            os.ftruncate(fd, 0)
+            write_all(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            self.release()
+            raise
 
     def release(self) -> None:
         if self.fd is not None:
@@ -101,25 +155,29 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def build_path_for(published: Path, pid: int, stamp: str) -> Path:
-    return published.parent / f"{BUILD_PREFIX}{pid}-{stamp}.duckdb"
+def remove_stale_builds(layout: Layout, own_pid: int) -> list[str]:
+    """Removes the build folders of this warehouse left by refreshes that died.
 
-
-def remove_stale_builds(directory: Path, own_pid: int) -> list[str]:
-    """Removes build files (and their .wal) left by refreshes that died.
-
-    Called while holding the lock, so no other refresh can be running; a file whose pid
-    is still alive is a leftover of a pid that was reused, and is removed all the same.
-    Returns a description per removed file.
+    Called while holding the warehouse's lock, so no other refresh of it can be running:
+    a folder whose pid is still alive is a leftover of a pid that was reused, and is
+    removed all the same. Build files of other warehouses in the directory are never
+    touched; a build file of the old one-per-directory layout only when its pid is dead.
+    Returns a description per removed entry.
     """
     removed: list[str] = []
-    if not directory.exists():
+    if not layout.directory.exists():
         return removed
-    for entry in sorted(directory.iterdir()):
-        match = BUILD_PATTERN.match(entry.name)
-        if not match or int(match["pid"]) == own_pid:
+    for entry in sorted(layout.directory.iterdir()):
+        match = layout.build_pattern.match(entry.name)
+        legacy = LEGACY_BUILD_PATTERN.match(entry.name)
+        if match:
+            pid = int(match["pid"])
+            if pid == own_pid:
+                continue
+        elif legacy and not pid_alive(int(legacy["pid"])):
+            pid = int(legacy["pid"])
+        else:
             continue
-        pid = int(match["pid"])
         state = "alive (pid reused?)" if pid_alive(pid) else "dead"
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
@@ -127,6 +185,36 @@ def remove_stale_builds(directory: Path, own_pid: int) -> list[str]:
             entry.unlink(missing_ok=True)
         removed.append(f"{entry.name} (pid {pid} {state})")
     return removed
+
+
+def remove_build(build: Path) -> None:
+    """Removes a build file's private folder (the file, its .wal, anything DuckDB left)."""
+    if build.parent.name.startswith(BUILD_PREFIX):
+        shutil.rmtree(build.parent, ignore_errors=True)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Writes `path` whole or not at all: a temporary file beside it, fsynced, renamed
+    onto it. On an error (a full disk) the temporary file is removed and the previous
+    `path` is left as it was."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            write_all(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fsync_file(path: Path) -> None:
@@ -198,7 +286,42 @@ def prune_versions(published: Path, keep: int) -> list[str]:
 
 
 def publish(build: Path, published: Path) -> None:
-    """Atomically puts `build` at `published` (same directory, so the same filesystem)."""
+    """Atomically puts `build` (named like `published`, in a folder beside it: the same
+    filesystem) at `published`, then removes the build's folder."""
     fsync_file(build)
     os.replace(build, published)
     fsync_dir(published.parent)
+    remove_build(build)
+
+
+# --- run folders ----------------------------------------------------------------------
+
+RUN_ARTIFACTS_KEPT = ("refresh.log", "summary.json")
+
+
+def prune_runs(runs_dir: Path, keep: int, current: Path | None) -> None:
+    """Keeps the newest `keep` run folders; of all but `current`, keeps only the log and
+    the summary (dbt's target/ and logs/ are ~20 MB a run)."""
+    if not runs_dir.exists():
+        return
+    runs = sorted(path for path in runs_dir.iterdir() if path.is_dir())
+    for old in runs[: max(len(runs) - keep, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+    for run in runs[max(len(runs) - keep, 0):]:
+        if run == current:
+            continue
+        for entry in run.iterdir():
+            if entry.name in RUN_ARTIFACTS_KEPT:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def run_dir_of(runs_dir: Path, pid: int) -> Path | None:
+    """The newest run folder of the refresh with `pid` (run folders end in -<pid>)."""
+    if not runs_dir.exists():
+        return None
+    runs = sorted(p for p in runs_dir.iterdir() if p.is_dir() and p.name.endswith(f"-{pid}"))
+    return runs[-1] if runs else None

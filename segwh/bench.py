@@ -23,6 +23,11 @@ Measures, side by side, on N generated customers (the data is cached in ``--data
   ``build`` or ``run`` step (``run`` is done when neither is asked for), and the same fit and
   predictions alone in a plain process (``python -m segwh.clv.timing``) with its peak memory.
 
+With ``--engine spark`` only ``build`` runs, as ``dbt build --target spark_thrift`` against
+the Spark cluster at ``SPARK_THRIFT_HOST``/``SPARK_THRIFT_PORT`` (``make spark-cluster``);
+the floors, the incremental day and the planted check read DuckDB files. Peak memory is
+then dbt's alone (the cluster's JVMs are other processes).
+
 Wall times, per-model times (from ``run_results.json``) and the peak resident memory of
 the whole process tree (polled from ``/proc``; on other systems the largest child's
 ``ru_maxrss``) are printed as a table and written to ``build/bench/<timestamp>.json``.
@@ -309,6 +314,8 @@ def run_dbt(args: argparse.Namespace, name: str, command: list[str], duckdb_path
     full = [str(dbt), *command, "--target-path", str(target),
             "--log-path", str(args.work / f"logs-{name}"),
             "--vars", json.dumps({"raw_path": str(raw_dir)})]
+    if args.engine == "spark":
+        full += ["--target", "spark_thrift"]
     result = run_measured(full, dbt_env(args, duckdb_path), args.work / f"{name}.log")
     results_file = target / "run_results.json"
     result["target"] = str(target)
@@ -518,7 +525,8 @@ def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
 
 def print_table(report: dict[str, Any]) -> None:
     steps, ratios = report["steps"], report["ratios"]
-    print(f"\nbench: {report['customers']} customers, dbt threads={report['settings']['threads']}, "
+    print(f"\nbench ({report['engine']}): {report['customers']} customers, "
+          f"dbt threads={report['settings']['threads']}, "
           f"memory_limit={report['settings']['memory_limit']}, "
           f"{report['machine'].get('cpus')} cpus, {report['machine'].get('memory_gb')} GB")
     print(f"raw rows: {report['raw_rows']}")
@@ -591,6 +599,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="dbt threads ($DBT_THREADS, 1); DuckDB uses every core, as in dbt")
     parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "3500MB"),
                         help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT, 3500MB)")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="duckdb (default), or spark: the build step only, through the "
+                             "Spark Thrift Server at SPARK_THRIFT_HOST/PORT (make spark-cluster)")
     parser.add_argument("--steps", default=",".join(STEPS),
                         help=f"comma-separated subset of {','.join(STEPS)} (all)")
     return parser.parse_args(argv)
@@ -602,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(steps_wanted) - set(STEPS)
     if unknown:
         raise SystemExit(f"unknown steps: {sorted(unknown)}")
+    if args.engine == "spark":
+        steps_wanted = ["build"]  # the other steps read DuckDB files
     args.work = args.work.resolve()
     shutil.rmtree(args.work / "duckdb_tmp", ignore_errors=True)
     (args.work / "duckdb_tmp").mkdir(parents=True, exist_ok=True)
@@ -621,9 +634,8 @@ def main(argv: list[str] | None = None) -> int:
             or clv_needs_run):
         print("full dbt run ...", flush=True)
         seeded = run_dbt(args, "seed", ["seed"], run_db, raw_dir)  # not timed: seeds only
-        # the two history marts read the snapshot, which only `dbt build`/`snapshot` makes
-        steps["run"] = run_dbt(args, "run", ["run", "--exclude", "segment_membership_snapshot+"],
-                               run_db, raw_dir, fresh=seeded["exit"] != 0)
+        steps["run"] = run_dbt(args, "run", ["run"], run_db, raw_dir,
+                               fresh=seeded["exit"] != 0)
     if "floor" in steps_wanted and steps["run"]["exit"] == 0:
         print("engine floor ...", flush=True)
         steps["floor"] = engine_floor(args, steps["run"], run_db)
@@ -651,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": str(raw_dir),
         "generated_seconds": round(generated, 1) if generated else None,
         "raw_rows": manifest["rows"],
+        "engine": args.engine,
         "settings": {"threads": args.threads, "memory_limit": args.memory_limit,
                      "force_compression": duckdb_settings(args)["force_compression"]},
         "machine": machine(),

@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from segwh.preflight import WarehouseUnusable, check_relations, connect_read_only, first_line
 from segwh.segments import SEGMENTS  # the registry: macros/segment_flags.sql
 
 CHANNELS: tuple[str, ...] = ("sms", "email", "ads")
@@ -238,6 +239,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "with a valid address, ad-platform lists only SHA-256 hashes. Contact data is read "
             f"from the restricted relation {CONTACT_RELATION}, never from the BI marts."
         ),
+        epilog=(
+            "Exit codes: 0 written; 1 a file could not be written (e.g. a full disk); 2 no "
+            "warehouse, or one without the relations the export reads (a build that failed "
+            "or has not finished, a view that does not answer): build it again; 3 another "
+            "process (e.g. `make build`) is writing the warehouse: retry when it has finished."
+        ),
     )
     parser.add_argument(
         "--channel",
@@ -274,24 +281,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def export_relations(segments: Sequence[str]) -> list[str]:
+    """Every relation an export of `segments` reads."""
+    return [*(f"segments.{segment}" for segment in segments), CONTACT_RELATION,
+            CALLING_CODES_RELATION]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if not args.duckdb.exists():
-        print(f"export failed: no warehouse at {args.duckdb} (run `make build`)", file=sys.stderr)
-        return 2
+    segments = args.segment or SEGMENTS
+    try:  # one line, before any file is written, when the warehouse cannot be read
+        with connect_read_only(args.duckdb) as con:
+            check_relations(con, export_relations(segments), args.duckdb)
+    except WarehouseUnusable as error:
+        print(f"export failed: {error.message}", file=sys.stderr)
+        return error.code
     channels = CHANNELS if args.channel == "all" else (args.channel,)
-    for channel in channels:
-        results = export(
-            args.duckdb,
-            channel,
-            segments=args.segment or SEGMENTS,
-            out_dir=args.out,
-            formats=args.format or FORMATS,
-        )
-        for result in results:
-            print(result.line())
-        total = sum(result.rows for result in results)
-        print(f"{channel}: {len(results)} segments, {total} rows in all, in {args.out / channel}")
+    try:
+        for channel in channels:
+            results = export(
+                args.duckdb,
+                channel,
+                segments=segments,
+                out_dir=args.out,
+                formats=args.format or FORMATS,
+            )
+            for result in results:
+                print(result.line())
+            total = sum(result.rows for result in results)
+            folder = args.out / channel
+            print(f"{channel}: {len(results)} segments, {total} rows in all, in {folder}")
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        print(f"export failed: cannot write{where}: {error.strerror or error} (files written "
+              "before it are complete; free space or fix the permissions of --out and rerun)",
+              file=sys.stderr)
+        return 1
+    except duckdb.Error as error:
+        print(f"export failed: reading {args.duckdb}: {first_line(error)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,17 +1,22 @@
 """Scheduled refresh of the warehouse: write, audit, publish.
 
-    python -m segwh.refresh run      [--vars YAML] [--wait-seconds N] [--keep N] [--max-change F]
-                                     [--freshness warn|fail|skip]
+    python -m segwh.refresh run      [--vars YAML] [--full-refresh] [--wait-seconds N] [--keep N]
+                                     [--max-change F] [--freshness warn|fail|skip]
     python -m segwh.refresh rollback [--to VERSION]
     python -m segwh.refresh status
 
-`run` (the default) builds the whole dbt project into a new file beside the published one
-(a copy of it, so that the segment history carries on), runs every dbt test, checks source
-freshness (raw_path / raw_schema modes), validates every published mart with the Great
-Expectations suites in gx/expectations/, and only when everything passes renames the new
-file onto the published path (atomic). The file it replaces is kept under versions/ (the
-last --keep). BI opens the published path read-only and never sees a half-built
-warehouse; a reader that has the old file open keeps reading it until it reconnects.
+`run` (the default) builds the whole dbt project into a new file (a copy of the published
+one, so that the segment history carries on) that has the published file's name, in a
+private folder beside it; runs every dbt test (`--full-refresh`: rebuilds the incremental
+tables from all raw rows, e.g. after old data was restated), checks source freshness
+(raw_path / raw_schema modes), validates every published mart with the Great Expectations
+suites in gx/expectations/, checks that every table and view answers from a read-only
+connection, and only when everything passes renames the new file onto the published path
+(atomic). The file it replaces is kept under versions/ (the last --keep). BI opens the
+published path read-only and never sees a half-built warehouse; a reader that has the old
+file open keeps reading it until it reconnects. Everything a refresh keeps is named after
+the published file (<name>.lock, <name>.refresh-last.json, <name>.refresh-runs/), so
+warehouses in one directory are refreshed independently.
 
 Exit codes (for schedulers):
     0  published (run) / rolled back (rollback) / status printed
@@ -23,14 +28,19 @@ Exit codes (for schedulers):
     6  only the row-count change band versus the previous publish failed; nothing published
     7  rollback: no kept version to roll back to
     8  --freshness fail and a source is past its error_after; nothing published
+    9  a table or view of the new file (rollback: of the kept version) does not answer from
+       a read-only connection; nothing published
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import errno
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,11 +64,12 @@ EXIT_EXPECTATION_FAILED = 5
 EXIT_CHANGE_BAND = 6
 EXIT_NO_VERSION = 7
 EXIT_STALE_SOURCES = 8
+EXIT_AUDIT_FAILED = 9
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_SUITES = PROJECT_DIR / "gx" / "expectations"
 PAUSE_ENV = "SEGWH_REFRESH_PAUSE_AT"  # test hook: "<stage>[,<stage>]" sleeps at a stage
-STAGES = ("locked", "copied", "built", "validate", "validated", "publish", "published")
+STAGES = ("locked", "copied", "built", "validate", "validated", "audited", "publish", "published")
 KEEP_RUNS = 20
 
 
@@ -102,6 +113,7 @@ class Run:
     project_dir: Path
     dbt: Path
     freshness: str = "warn"
+    full_refresh: bool = False
     started: datetime = field(default_factory=_now)
     summary: dict[str, Any] = field(default_factory=dict)
     log: TextIO | None = None
@@ -113,15 +125,35 @@ class Run:
         return new_version_id(self.started)
 
     @property
+    def layout(self) -> files.Layout:
+        return files.Layout(self.published)
+
+    @property
     def run_dir(self) -> Path:
-        return self.published.parent / "refresh-runs" / f"{self.run_id}-{os.getpid()}"
+        return self.layout.runs_dir / f"{self.run_id}-{os.getpid()}"
 
     def say(self, message: str) -> None:
+        """A line on stdout and in the run log; a log or stdout that cannot be written (a
+        full disk) is not a reason to stop, the summary and exit code still say it all."""
         line = f"{_now().strftime('%Y-%m-%dT%H:%M:%S')}Z [refresh {os.getpid()}] {message}"
-        print(line, flush=True)
-        if self.log is not None:
+        try:
+            print(line, flush=True)
+        except OSError:
+            pass
+        self.log_line(line)
+
+    def log_line(self, line: str) -> None:
+        if self.log is None:
+            return
+        try:
             self.log.write(line + "\n")
             self.log.flush()
+        except OSError:
+            log, self.log = self.log, None
+            try:
+                log.close()
+            except OSError:
+                pass
 
     def stage(self, name: str) -> None:
         self.summary.setdefault("stages", []).append(
@@ -171,6 +203,8 @@ def run_dbt_build(run: Run) -> dict[str, Any]:
     command = [str(run.dbt), "build", "--target-path", str(target), "--log-path", str(logs)]
     if run.vars_yaml:
         command += ["--vars", run.vars_yaml]
+    if run.full_refresh:
+        command.append("--full-refresh")
     run.say("dbt build started: " + " ".join(command[1:]))
     started = time.monotonic()
     output_tail: list[str] = []
@@ -186,14 +220,12 @@ def run_dbt_build(run: Run) -> dict[str, Any]:
     run.dbt_process = process
     assert process.stdout is not None
     for line in process.stdout:
-        if run.log is not None:
-            run.log.write("  dbt| " + line)
-            run.log.flush()
+        run.log_line("  dbt| " + line.rstrip("\n"))
         output_tail = (output_tail + [line.rstrip()])[-60:]
     code = process.wait()
     run.dbt_process = None
     seconds = round(time.monotonic() - started, 3)
-    results = _read_run_results(target / "run_results.json")
+    results = _read_run_results(target)
     summary = {"exit_code": code, "seconds": seconds, **results}
     run.summary["dbt"] = summary
     if code != 0:
@@ -234,9 +266,8 @@ def check_source_freshness(run: Run) -> dict[str, Any]:
         command += ["--vars", run.vars_yaml]
     result = subprocess.run(command, cwd=run.project_dir, env=_dbt_env(run),
                             capture_output=True, text=True, check=False)
-    if run.log is not None:
-        for line in (result.stdout + result.stderr).splitlines():
-            run.log.write("  dbt| " + line + "\n")
+    for line in (result.stdout + result.stderr).splitlines():
+        run.log_line("  dbt| " + line)
     sources_json = target / "sources.json"
     if not sources_json.exists():
         lines = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
@@ -260,10 +291,18 @@ def check_source_freshness(run: Run) -> dict[str, Any]:
     return summary
 
 
-def _read_run_results(path: Path) -> dict[str, Any]:
+def _read_run_results(target: Path) -> dict[str, Any]:
+    """Models, tests and other nodes of dbt's run_results.json in `target`; each test also
+    gets its human name from the manifest (see `describe_test`)."""
+    path = target / "run_results.json"
     if not path.exists():
         return {"models": [], "tests": [], "other": []}
     data = json.loads(path.read_text(encoding="utf-8"))
+    manifest_path = target / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
     models, tests, other = [], [], []
     for result in data.get("results", []):
         unique_id = result.get("unique_id", "")
@@ -277,6 +316,7 @@ def _read_run_results(path: Path) -> dict[str, Any]:
         if result.get("status") not in ("success", "pass"):
             entry["message"] = (result.get("message") or "").strip().splitlines()[:1]
         if kind in ("test", "unit_test"):
+            entry["label"] = describe_test(unique_id, manifest)
             entry["failures"] = result.get("failures")
             tests.append(entry)
         elif kind == "model":
@@ -286,14 +326,61 @@ def _read_run_results(path: Path) -> dict[str, Any]:
     return {"models": models, "tests": tests, "other": other}
 
 
+LABEL_KWARGS_CHARS = 120
+
+
+def describe_test(unique_id: str, manifest: dict[str, Any]) -> str:
+    """What a dbt test checks, on what: `not_null on stg_shop__orders.order_id`,
+    `expression_is_true on quarantine_reconciliation (expression=raw_rows = ...)`,
+    `unit test <name> on <model>`, or a singular test's name. Generic tests' unique ids
+    end in a hash, which says nothing to whoever reads the failure."""
+    parts = unique_id.split(".")
+    if unique_id.startswith("unit_test."):
+        node = manifest.get("unit_tests", {}).get(unique_id) or {}
+        name = node.get("name") or parts[-1]
+        model = node.get("model") or (parts[2] if len(parts) > 3 else "?")
+        return f"unit test {name} on {model}"
+    node = manifest.get("nodes", {}).get(unique_id)
+    if not node:
+        return parts[2] if len(parts) > 2 else unique_id
+    metadata = node.get("test_metadata")
+    if not metadata:  # a singular test: its file name says what it checks
+        return str(node.get("name") or parts[2])
+    name = metadata.get("name") or "test"
+    if metadata.get("namespace"):
+        name = f"{metadata['namespace']}.{name}"
+    kwargs = dict(metadata.get("kwargs") or {})
+    model = _tested_relation(node.get("attached_node"), str(kwargs.pop("model", "")))
+    column = kwargs.pop("column_name", None) or node.get("column_name")
+    target = f"{model}.{column}" if column else model
+    details = ", ".join(f"{key}={value}" for key, value in kwargs.items() if value is not None)
+    if len(details) > LABEL_KWARGS_CHARS:
+        details = details[: LABEL_KWARGS_CHARS - 3] + "..."
+    return f"{name} on {target}" + (f" ({details})" if details else "")
+
+
+def _tested_relation(attached_node: str | None, model_kwarg: str) -> str:
+    """`stg_shop__orders` for a model's test, `shop.orders` for a source's."""
+    if attached_node:
+        return attached_node.split(".")[-1]
+    found = re.search(r"(?:ref|source)\(([^)]*)\)", model_kwarg)
+    if not found:
+        return "?"
+    return ".".join(part.strip().strip("'\"") for part in found.group(1).split(","))
+
+
 def _dbt_reason(results: dict[str, Any], output_tail: list[str]) -> str:
     for group, label in (("tests", "test"), ("models", "model"), ("other", "node")):
         for entry in results[group]:
             if entry["status"] in ("fail", "error"):
                 message = " ".join(entry.get("message") or [])
                 failures = entry.get("failures")
-                what = f"{failures} failing rows" if failures else message
-                return f"{label} {entry['name']} {entry['status']}" + (f": {what}" if what else "")
+                rows = "row" if failures == 1 else "rows"
+                what = f"{failures} failing {rows}" if failures else message
+                name = entry.get("label") or entry["name"]
+                if not name.startswith("unit test"):
+                    name = f"{label} {name}"
+                return f"{name} {entry['status']}" + (f": {what}" if what else "")
     errors = [
         line.split("  ", 1)[-1].strip()
         for line in output_tail
@@ -373,13 +460,15 @@ def classify_failures(failed: list[Any], max_change: float) -> tuple[int, str] |
 def execute_run(run: Run) -> int:
     from segwh import _refresh_checks as checks
 
-    lock = files.RefreshLock(Path(f"{run.published}.lock"))
+    layout = run.layout
+    lock = files.RefreshLock(layout.lock)
     run.summary.update(
         {
             "run_id": f"{run.run_id}-{os.getpid()}",
             "published_path": str(run.published),
             "started_at": run.started.isoformat(),
             "vars": run.vars_yaml,
+            "full_refresh": run.full_refresh,
             "max_change": run.max_change,
             "keep": run.keep,
             "status": "running",
@@ -392,14 +481,15 @@ def execute_run(run: Run) -> int:
         run.run_dir.mkdir(parents=True, exist_ok=True)
         run.log = open(run.run_dir / "refresh.log", "a", encoding="utf-8")  # noqa: SIM115
         run.say(f"lock acquired: {lock.path}")
-        removed = files.remove_stale_builds(run.published.parent, os.getpid())
+        removed = files.remove_stale_builds(layout, os.getpid())
         for name in removed:
             run.say(f"removed a dead refresh's build file {name}")
         run.summary["cleaned_up"] = removed
-        _prune_runs(run.published.parent / "refresh-runs")
+        files.prune_runs(layout.runs_dir, KEEP_RUNS, current=run.run_dir)
         run.stage("locked")
 
-        run.build = files.build_path_for(run.published, os.getpid(), run.run_id)
+        run.build = layout.build_file(os.getpid(), run.run_id)
+        run.build.parent.mkdir()
         previous_version: str | None = None
         previous_counts: dict[str, int] = {}
         if run.published.exists():
@@ -407,9 +497,9 @@ def execute_run(run: Run) -> int:
             with duckdb.connect(str(run.build), read_only=True) as con:
                 previous_version = _version_in(con)
                 previous_counts = checks.relation_row_counts(con, relations)
-            run.say(f"build file {run.build.name} copied from {run.published.name}")
+            run.say(f"build file {run.build} copied from {run.published.name}")
         else:
-            run.say(f"no published warehouse yet: building {run.build.name} from scratch")
+            run.say(f"no published warehouse yet: building {run.build} from scratch")
         run.summary["previous_version"] = previous_version
         run.summary["previous_row_counts"] = previous_counts
         run.stage("copied")
@@ -444,6 +534,10 @@ def execute_run(run: Run) -> int:
             last = datetime.strptime(previous_version, "%Y%m%dT%H%M%S%fZ")
             version = new_version_id(last + timedelta(milliseconds=1))
         record_publish(run, version, row_counts)
+        audit(run.build, "the new file", run.summary)
+        run.say(f"audit: all {run.summary['audit']['relations']} tables and views answer "
+                "from a read-only connection")
+        run.stage("audited")
         kept = None
         if run.published.exists():
             kept_as = previous_version or "0" * 8 + "T" + "0" * 9 + "Z"
@@ -465,22 +559,33 @@ def execute_run(run: Run) -> int:
             process.kill()
             process.wait()
         if run.build is not None:
-            for leftover in (run.build, Path(f"{run.build}.wal")):
-                leftover.unlink(missing_ok=True)
+            files.remove_build(run.build)
+        if run.run_dir.exists():  # DuckDB's spill files are of no use after the run
+            shutil.rmtree(run.run_dir / "duckdb_tmp", ignore_errors=True)
         lock.release()
 
 
-def _prune_runs(runs_dir: Path) -> None:
-    if not runs_dir.exists():
-        return
-    runs = sorted(path for path in runs_dir.iterdir() if path.is_dir())
-    for old in runs[: max(len(runs) - KEEP_RUNS, 0)]:
-        for path in sorted(old.rglob("*"), reverse=True):
-            path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
-        old.rmdir()
+def audit(database: Path, what: str, summary: dict[str, Any] | None = None) -> None:
+    """Every table and view of `database` must answer from a fresh read-only connection,
+    as BI will open it (a view naming a catalog the file does not have does not)."""
+    from segwh._refresh_checks import unanswered_relations
+
+    checked, failures = unanswered_relations(database)
+    if summary is not None:
+        summary["audit"] = {"relations": checked, "failures": failures}
+    if failures:
+        more = f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""
+        raise RefreshFailed(
+            EXIT_AUDIT_FAILED,
+            f"audit failed: {what} does not answer from a read-only connection: "
+            f"{failures[0]}{more}",
+        )
 
 
-def write_summary(run: Run, code: int, reason: str | None) -> Path | None:
+def write_summary(run: Run, code: int, reason: str | None) -> str | None:
+    """Writes the run's summary.json and <name>.refresh-last.json, each whole or not at
+    all. Returns None, or one line saying which could not be written (a full disk): that
+    file then keeps its previous, complete content."""
     run.summary.update(
         {
             "exit_code": code,
@@ -492,17 +597,32 @@ def write_summary(run: Run, code: int, reason: str | None) -> Path | None:
     if code != EXIT_OK:
         run.summary["status"] = "failed" if code != EXIT_LOCKED else "locked"
     text = json.dumps(run.summary, indent=2, default=str) + "\n"
-    directory = run.run_dir if run.run_dir.exists() else None
-    path = None
-    if directory is not None:
-        path = directory / "summary.json"
-        path.write_text(text, encoding="utf-8")
-    last = run.published.parent / "refresh-last.json"
-    last.parent.mkdir(parents=True, exist_ok=True)
-    tmp = last.with_name(f".refresh-last-{os.getpid()}.json")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, last)
-    return path
+    targets = [run.run_dir / "summary.json"] if run.run_dir.exists() else []
+    targets.append(run.layout.last_summary)
+    problems = []
+    for path in targets:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            files.write_atomically(path, text)
+        except OSError as error:
+            problems.append(f"{path} ({error.strerror or error})")
+    if not problems:
+        return None
+    return "the run summary could not be written to " + ", ".join(problems) + \
+        ": the previous summary is kept"
+
+
+def describe_os_error(error: OSError, directory: Path) -> str:
+    """One line for an OSError of a run or a rollback (a full disk above all)."""
+    target = getattr(error, "filename2", None) or error.filename
+    where = f" writing {target}" if target else ""
+    if error.errno == errno.ENOSPC:
+        return (
+            f"no space left on device{where}: free space in {directory} (a refresh needs "
+            "room for a copy of the warehouse, dbt's spill files and its run folder); "
+            "nothing published"
+        )
+    return f"{error.strerror or error}{where}; nothing published"
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -512,6 +632,7 @@ def command_run(args: argparse.Namespace) -> int:
         keep=args.keep,
         max_change=args.max_change,
         freshness=args.freshness,
+        full_refresh=args.full_refresh,
         wait_seconds=args.wait_seconds,
         suites_dir=args.expectations.resolve(),
         project_dir=args.project_dir.resolve(),
@@ -532,17 +653,41 @@ def command_run(args: argparse.Namespace) -> int:
         code, reason = error.code, error.reason
     except Interrupted as error:
         code, reason = EXIT_ERROR, f"{error}; nothing published"
+    except OSError as error:
+        code, reason = EXIT_ERROR, describe_os_error(error, run.published.parent)
+    except duckdb.Error as error:
+        if "No space left on device" in str(error):
+            full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            code, reason = EXIT_ERROR, describe_os_error(full, run.published.parent)
+        else:
+            code, reason = EXIT_ERROR, "unexpected error: " + _first_line(error)
     except Exception as error:  # noqa: BLE001 - a scheduler needs one line and an exit code
         code, reason = EXIT_ERROR, f"unexpected error: {type(error).__name__}: {error}"
-    summary_path = write_summary(run, code, reason)
-    if run.log is not None:
-        if reason:
-            run.say(f"FAILED (exit {code}): {reason}")
-        run.say(f"summary: {summary_path}")
-        run.log.close()
+    problem = write_summary(run, code, reason)
     if reason:
-        print(f"refresh failed (exit {code}): {reason}", file=sys.stderr, flush=True)
+        run.say(f"FAILED (exit {code}): {reason}")
+    if problem:
+        run.say(problem)
+    else:
+        run.say(f"summary: {run.layout.last_summary}")
+    if run.log is not None:
+        run.log.close()
+    line = None
+    if reason:
+        line = f"refresh failed (exit {code}): {reason}" + (f" ({problem})" if problem else "")
+    elif problem:
+        line = f"refresh published, but {problem}"
+    if line:
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except OSError:
+            pass
     return code
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 # --- rollback and status ------------------------------------------------------------------
@@ -550,67 +695,105 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_rollback(args: argparse.Namespace) -> int:
     published = args.published.resolve()
-    lock = files.RefreshLock(Path(f"{published}.lock"))
+    layout = files.Layout(published)
+    lock = files.RefreshLock(layout.lock)
     try:
         lock.acquire(args.wait_seconds)
-    except files.LockBusy as error:
-        print(f"rollback failed (exit {EXIT_LOCKED}): {error}", file=sys.stderr)
-        return EXIT_LOCKED
-    try:
-        current = published_version(published)
-        versions = [v for v in files.list_versions(published) if v != current]
-        if args.to:
-            if args.to not in versions:
-                print(
-                    f"rollback failed (exit {EXIT_NO_VERSION}): no kept version {args.to} "
-                    f"(kept: {', '.join(versions) or 'none'})",
-                    file=sys.stderr,
-                )
-                return EXIT_NO_VERSION
-            target = args.to
-        else:
-            older = [v for v in versions if current is None or v < current]
-            if not older:
-                print(
-                    f"rollback failed (exit {EXIT_NO_VERSION}): no kept version older than "
-                    f"{current or 'the published file'}",
-                    file=sys.stderr,
-                )
-                return EXIT_NO_VERSION
-            target = older[-1]
-        stamp = new_version_id(_now())
-        build = files.build_path_for(published, os.getpid(), stamp)
         try:
-            files.copy_durably(files.version_file(published, target), build)
-            if current is not None:
-                files.keep_version(published, current)
-            files.publish(build, published)
+            return _rollback(args, layout)
         finally:
-            build.unlink(missing_ok=True)
-        print(f"rolled back {published} from version {current} to {target}")
-        return EXIT_OK
+            lock.release()
+    except files.LockBusy as error:
+        code, reason = EXIT_LOCKED, str(error)
+    except RefreshFailed as error:
+        code, reason = error.code, error.reason
+    except OSError as error:
+        code, reason = EXIT_ERROR, describe_os_error(error, published.parent)
+    except duckdb.Error as error:
+        code, reason = EXIT_ERROR, "unexpected error: " + _first_line(error)
+    print(f"rollback failed (exit {code}): {reason}", file=sys.stderr)
+    return code
+
+
+def _rollback(args: argparse.Namespace, layout: files.Layout) -> int:
+    published = layout.published
+    files.remove_stale_builds(layout, os.getpid())
+    current = published_version(published)
+    versions = [v for v in files.list_versions(published) if v != current]
+    if args.to:
+        if args.to not in versions:
+            raise RefreshFailed(
+                EXIT_NO_VERSION,
+                f"no kept version {args.to} (kept: {', '.join(versions) or 'none'})",
+            )
+        target = args.to
+    else:
+        older = [v for v in versions if current is None or v < current]
+        if not older:
+            raise RefreshFailed(
+                EXIT_NO_VERSION,
+                f"no kept version older than {current or 'the published file'}",
+            )
+        target = older[-1]
+    build = layout.build_file(os.getpid(), new_version_id(_now()))
+    build.parent.mkdir()
+    try:
+        files.copy_durably(files.version_file(published, target), build)
+        try:
+            audit(build, f"kept version {target}")
+        except RefreshFailed as error:
+            raise RefreshFailed(
+                error.code,
+                f"{error.reason}; nothing changed: roll back to another version (--to, see "
+                "`status`) or run a refresh",
+            ) from None
+        if current is not None:
+            files.keep_version(published, current)
+        files.publish(build, published)
     finally:
-        lock.release()
+        files.remove_build(build)
+    print(f"rolled back {published} from version {current} to {target}")
+    return EXIT_OK
 
 
 def command_status(args: argparse.Namespace) -> int:
     published = args.published.resolve()
-    lock_path = Path(f"{published}.lock")
-    last = published.parent / "refresh-last.json"
+    layout = files.Layout(published)
+    running = files.lock_is_held(layout.lock)
+    holder = files.read_lock_holder(layout.lock)
     status: dict[str, Any] = {
         "published_path": str(published),
         "exists": published.exists(),
         "version": published_version(published) if published.exists() else None,
         "kept_versions": files.list_versions(published),
-        "refresh_running": files.lock_is_held(lock_path),
-        "lock_holder_pid": files.read_lock_holder(lock_path),
+        "refresh_running": running,
+        "lock_holder_pid": holder if running else None,
     }
-    if last.exists():
-        summary = json.loads(last.read_text(encoding="utf-8"))
-        status["last_run"] = {
+    finished = None
+    if layout.last_summary.exists():
+        try:
+            summary = json.loads(layout.last_summary.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            summary = {"status": "unknown", "reason": f"unreadable {layout.last_summary}: {error}"}
+        finished = {
             key: summary.get(key)
             for key in ("run_id", "status", "exit_code", "reason", "version", "finished_at")
         }
+    if not running and holder is not None:
+        # the lock file still names a holder that no longer holds it: that process ended
+        # without releasing it (SIGKILL, out of memory, power cut)
+        run_dir = files.run_dir_of(layout.runs_dir, holder)
+        status["last_run"] = {
+            "status": "died",
+            "pid": holder,
+            "reason": f"the refresh (or rollback) with pid {holder} ended without finishing "
+            "(killed, out of memory or a reboot): nothing was published by it; the next "
+            "refresh removes its build files",
+            "log": str(run_dir / "refresh.log") if run_dir else None,
+        }
+        status["last_finished_run"] = finished
+    elif finished is not None:
+        status["last_run"] = finished
     print(json.dumps(status, indent=2))
     return EXIT_OK
 
@@ -643,6 +826,13 @@ def build_parser() -> argparse.ArgumentParser:
         "run", parents=[common], help="build, test, validate and publish (the default)"
     )
     run.add_argument("--vars", help="dbt --vars (YAML), e.g. '{raw_path: /data/shop}'")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="pass --full-refresh to dbt build: the incremental tables are rebuilt from "
+        "every raw row (weekly, or after old raw data was restated); the segment history "
+        "(history.segment_membership_changes, never rebuilt) carries on",
+    )
     run.add_argument(
         "--keep", type=int, default=5, help="previous published versions to keep (default 5)"
     )

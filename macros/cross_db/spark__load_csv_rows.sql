@@ -31,5 +31,13 @@
             {%- do statements.append(sql) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set landed = run_query('select count(*) from ' ~ this.render()).columns[0].values()[0] -%}
+    {%- if landed != agate_table.rows | length -%}
+        {{ exceptions.raise_compiler_error(
+            "Seed " ~ this.render() ~ " reads back " ~ landed ~ " of its "
+            ~ agate_table.rows | length ~ " rows: the Spark workers wrote where the driver "
+            ~ "does not read. Put the warehouse (spark.sql.warehouse.dir) on storage every "
+            ~ "host of the cluster reads (hdfs://, s3a://).") }}
+    {%- endif -%}
     {{ return(statements[0] if statements else '') }}
 {% endmacro %}

@@ -12,15 +12,26 @@
       - a full build (no clean table yet, --full-refresh, or Spark): every raw row;
       - an incremental run: every row of each id that has a raw row whose version time
         (updated_at, else the event time) may fall on or after the cutoff day (the latest
-        version day among the clean rows minus var incremental_lookback_days), and every
-        row without an id (few: they are all quarantined). Order lines: every row of the
-        line ids of the orders loaded by this run and of the orders not among the clean
-        orders (orphans, and lines that came before their order).
+        version day among the clean rows minus var incremental_lookback_days), or whose
+        customer's standing may have changed (a clean row's customer is not a clean
+        customer any more, or a row quarantined as unknown_customer has a clean customer
+        now),
+        and every row without an id (few: they are all quarantined). Order lines: every
+        row of the line ids of the orders loaded by this run and of the orders not among
+        the clean orders (orphans, lines that came before their order, lines of a deleted
+        or now quarantined order).
     Since every row of an id is read, its clean row is decided again over all its
     versions (re-exported rows replace it whatever their event time; `_versions` stays
     exact) and its rejected rows are replaced. A row whose version time is older than
     the window when it first arrives is not read: the reconciliation test (raw = clean +
     quarantined + merged) fails, and `dbt build --full-refresh` reads everything again.
+
+    Deletions (raw-data.md: a full export is the whole truth; an id that is no longer in
+    it has been deleted): before an incremental run loads its window, a pre-hook of each
+    checked table deletes its rows, clean and rejected, whose id is in no raw row any
+    more (delete_ids_not_in_raw: one pass over the raw ids). The customers and products
+    tables are rebuilt by every run, and the segment history forgets deleted customers
+    (forget_deleted_customers, a post-hook of history.segment_membership_changes).
 #}
 
 {# 'incremental' on DuckDB, 'table' elsewhere (Spark here has parquet tables only). #}
@@ -28,24 +39,32 @@
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {% endmacro %}
 
-{# The event tables, their event-time column and their version column (or none). #}
+{#
+    The event tables: their event-time column, their version column (or none) and the
+    column naming their customer (or none: order lines follow their orders).
+#}
 {% macro event_tables() %}
     {{ return({
-        'orders': {'event': 'ordered_at', 'version': 'updated_at'},
-        'order_items': {'event': none, 'version': none},
-        'sessions': {'event': 'started_at', 'version': none},
-        'carts': {'event': 'created_at', 'version': 'updated_at'},
+        'orders': {'event': 'ordered_at', 'version': 'updated_at', 'customer': 'customer_id'},
+        'order_items': {'event': none, 'version': none, 'customer': none},
+        'sessions': {'event': 'started_at', 'version': none, 'customer': 'customer_id'},
+        'carts': {'event': 'created_at', 'version': 'updated_at', 'customer': 'customer_id'},
     }) }}
 {% endmacro %}
 
-{# The existing checked table stg_shop__<table_name>_checked (clean and rejected rows), or none. #}
-{% macro existing_checked_relation(table_name) %}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table_name ~ '_checked') -%}
+{# The existing relation of the project's model `model_name`, or none (not built yet). #}
+{% macro existing_model_relation(model_name) %}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
     {%- if node is none -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return(adapter.get_relation(database=node.database, schema=node.schema,
                                    identifier=node.alias)) }}
+{% endmacro %}
+
+{# The existing checked table stg_shop__<table_name>_checked (clean and rejected rows), or none. #}
+{% macro existing_checked_relation(table_name) %}
+    {{ return(existing_model_relation('stg_shop__' ~ table_name ~ '_checked')) }}
 {% endmacro %}
 
 {# True when this run reads only a window of table_name's raw rows (see above). #}
@@ -77,7 +96,9 @@
 {#
     The condition on a raw row (`raw_alias`) of orders, sessions or carts that puts its id
     in the refresh window of an incremental run (base_shop__<table_name>_keys reads it once
-    per run; order lines follow their orders there).
+    per run, and must declare `-- depends_on: ref('stg_shop__customers')`; order lines
+    follow their orders there): its version time may be recent, or its customer's
+    standing may have changed (reference_may_have_changed).
 #}
 {% macro raw_window_condition(table_name, raw_alias) %}
     {%- set spec = event_tables()[table_name] -%}
@@ -86,10 +107,52 @@
         ({{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.event, cutoff) }}
         {%- if spec.version is not none %}
         or {{ raw_time_may_be_recent(raw_alias ~ '.' ~ spec.version, cutoff, required=false) }}
+        {%- endif %}
+        {%- if spec.customer is not none %}
+        or {{ reference_may_have_changed(table_name, raw_alias, spec.customer,
+                                        ref('stg_shop__customers'), 'unknown_customer') }}
         {%- endif %})
     {%- endset -%}
     {{ return(condition) }}
 {% endmacro %}
+
+{#
+    True for a raw row whose check against a clean reference (unknown_customer against
+    the clean customers, unknown_product against the clean products) may give another
+    answer than when its id was last loaded, whatever its time:
+      - it names a reference of a clean row of the checked table that is not clean any
+        more (deleted from its export, or rejected there): the row must become
+        `reject_reason`;
+      - its id was quarantined with `reject_reason` and its reference is clean now
+        (arrived since).
+    Both sets are small (the references whose standing changed), found from the checked
+    table's reference column; each raw row is then one probe into them. Rows quarantined
+    with `reject_reason` whose reference is still unknown are not read again (unchanged).
+    `reference_column` is named alike in the checked table and in `clean_relation`.
+#}
+{% macro reference_may_have_changed(table_name, raw_alias, reference_column, clean_relation,
+                                    reject_reason) %}
+    {%- set key = raw_contract()[table_name].key -%}
+    {%- set stored = existing_checked_relation(table_name) -%}
+    (
+        coalesce({{ clean_text(raw_alias ~ '.' ~ reference_column) }} in (
+            select stored_rows.{{ reference_column }}
+            from {{ stored }} as stored_rows
+            left join {{ clean_relation }} as clean_references
+                on stored_rows.{{ reference_column }} = clean_references.{{ reference_column }}
+            where stored_rows.reject_reason is null
+                and stored_rows.{{ reference_column }} is not null
+                and clean_references.{{ reference_column }} is null
+        ), false)
+        or coalesce({{ clean_text(raw_alias ~ '.' ~ key) }} in (
+            select stored_rows.{{ key }}
+            from {{ stored }} as stored_rows
+            inner join {{ clean_relation }} as clean_references
+                on stored_rows.{{ reference_column }} = clean_references.{{ reference_column }}
+            where stored_rows.reject_reason = '{{ reject_reason }}'
+        ), false)
+    )
+{%- endmacro %}
 
 {#
     True for a raw timestamp text that may parse to a time on or after `cutoff_day`: a
@@ -134,6 +197,65 @@
         {{ return('') }}
     {%- endif -%}
     {{ return('delete from ' ~ this ~ ' where ' ~ key ~ ' is null') }}
+{% endmacro %}
+
+{#
+    Pre-hook of the incremental checked tables: deletions in a full export. The rows,
+    clean and rejected, whose id is in no raw row any more are deleted (raw-data.md: an id
+    that is no longer in a full export has been deleted): one pass over the raw ids, an
+    anti-join on the id (written as a left join: a correlated `not exists` was planned
+    as a delim join, three times slower at 100k customers). The rows the window reads again are replaced afterwards by
+    delete+insert; order lines of a deleted order that are still exported come back as
+    unknown_order (their order is no longer clean, so the window reads them).
+    The raw relation is named before the incremental check, so that parsing the hook
+    makes it a dependency of the model (a run-time ref needs one).
+#}
+{% macro delete_ids_not_in_raw(table_name) %}
+    {%- set raw_relation = raw_table(table_name) -%}
+    {%- if not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set key = raw_contract()[table_name].key -%}
+    {%- set statement -%}
+        delete from {{ this }}
+        where {{ key }} in (
+            select stored_rows.{{ key }}
+            from {{ this }} as stored_rows
+            left join {{ raw_relation }} as raw_rows
+                on {{ clean_text('raw_rows.' ~ key) }} = stored_rows.{{ key }}
+            where stored_rows.{{ key }} is not null
+                and raw_rows.{{ key }} is null
+        )
+    {%- endset -%}
+    {{ return(statement) }}
+{% endmacro %}
+
+{#
+    Post-hook of the segment history history.segment_membership_changes: a customer
+    deleted from the customers export (no raw row with that id any more, clean or
+    rejected) leaves the segment history too, like every other table of the warehouse. A
+    customer whose row is now rejected still exists: their memberships end, they are not
+    forgotten. DuckDB only: Spark's parquet tables take no DELETE (the README says so).
+#}
+{% macro forget_deleted_customers() %}
+    {%- if not execute or target.type != 'duckdb' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set customers = existing_model_relation('stg_shop__customers_checked') -%}
+    {%- if customers is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set statement -%}
+        delete from {{ this }}
+        where customer_id in (
+            select history.customer_id
+            from {{ this }} as history
+            left join {{ customers }} as customers
+                on history.customer_id = customers.customer_id
+            where customers.customer_id is null
+        )
+    {%- endset -%}
+    {{ return(statement) }}
 {% endmacro %}
 
 {# When this invocation loaded the rows (the batch marker of the incremental models). #}

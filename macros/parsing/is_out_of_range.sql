@@ -5,5 +5,5 @@
 {% macro is_out_of_range(timestamp_expression) -%}
     ({{ timestamp_expression }} > {{ timestamp_add('day', 1, build_clock()) }}
         or {{ timestamp_expression }}
-        < cast('{{ var("min_valid_date") }}' as {{ dbt.type_timestamp() }}))
+        < cast('{{ checked_var("min_valid_date") }}' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}

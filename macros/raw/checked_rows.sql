@@ -91,6 +91,9 @@
             on coalesce({{ clean_text('window_rows.order_id') }}, '') = clean_orders.order_id
             and clean_orders.reject_reason is null
         where clean_orders.order_id is null or clean_orders._loaded_at = {{ loaded_at() }}
+            -- a line whose product was deleted or has arrived since (unknown_product)
+            or {{ reference_may_have_changed(table_name, 'window_rows', 'product_id',
+                                             ref('stg_shop__products'), 'unknown_product') }}
     ),
 
     raw_ids as (

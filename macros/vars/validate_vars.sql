@@ -1,32 +1,29 @@
 {#
-    on-run-start hook: checks every var before anything is built, so a typo fails at
-    once with a message naming the var instead of deep inside a model.
+    on-run-start hook, the first one: checks every var before any SQL that uses a var runs
+    and before anything is built. Fails with one line per bad var (all of them at once),
+    warns about a --vars name that dbt_project.yml does not declare (a typo), and checks
+    that var reporting_currency has a rate in the currency_rates seed (its CSV file, read
+    through the engine: on a fresh build the seed table does not exist yet).
+    The models read vars through checked_var() and its typed forms too, so the same
+    checks hold where no hook runs (dbt compile, dbt show).
 #}
 {% macro validate_vars() %}
-    {%- do raw_mode() -%}
-    {%- do as_of_literal() -%}
-    {%- for name in ['recent_days', 'cart_window_days', 'cart_abandon_after_hours',
-                     'hesitant_min_visits', 'no_order_min_visits', 'loyal_min_orders',
-                     'coupon_lover_min_orders', 'new_customer_days', 'active_days',
-                     'purchase_due_window_days', 'incremental_lookback_days'] -%}
-        {%- do int_var(name) -%}
-    {%- endfor -%}
-    {%- do fraction_var('vip_top_percent', 0, 100) -%}
-    {%- do fraction_var('coupon_lover_min_share', 0, 1) -%}
-    {%- do fraction_var('pareto_core_share', 0, 1) -%}
-    {%- do int_var('clv_horizon_days', 1) -%}
-    {%- do int_var('clv_max_iterations', 1) -%}
-    {%- do fraction_var('clv_monthly_discount_rate', 0, 1) -%}
-    {%- do fraction_var('at_risk_max_probability_alive', 0, 1) -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', var('min_valid_date') | string) -%}
+    {%- set declared = adapter.config.vars.vars.keys() | reject('equalto', project_name) | list -%}
+    {%- set rules = var_rules() -%}
+    {%- set unruled = declared | reject('in', rules) | list -%}
+    {%- set undeclared = rules | reject('in', declared) | list -%}
+    {%- if unruled or undeclared -%}
         {{ exceptions.raise_compiler_error(
-            "var min_valid_date must be a date like 2000-01-01, got '"
-            ~ var('min_valid_date') ~ "'") }}
+            "dbt_project.yml `vars:` and var_rules() (macros/vars/var_rules.sql) differ: "
+            ~ "without a rule: " ~ (unruled | join(', ') or '-')
+            ~ "; not declared: " ~ (undeclared | join(', ') or '-')) }}
     {%- endif -%}
-    {%- if not modules.re.fullmatch('[A-Za-z]{3}', var('reporting_currency') | string) -%}
-        {{ exceptions.raise_compiler_error(
-            "var reporting_currency must be an ISO 4217 code like USD, got '"
-            ~ var('reporting_currency') ~ "'") }}
+    {%- if execute -%}
+        {%- do warn_undeclared_vars(declared) -%}
+    {%- endif -%}
+    {%- do raise_var_problems() -%}
+    {%- if execute -%}
+        {%- do check_currency_rate() -%}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

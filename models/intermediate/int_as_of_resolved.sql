@@ -1,6 +1,10 @@
 -- The one instant every metric is computed at (segments.md "The point in time"):
 -- var as_of when set (a bare date is midnight at its start), else the latest event time
--- among clean rows (registered_at, ordered_at, started_at, carts' created_at).
+-- among clean rows (registered_at, ordered_at, started_at, carts' created_at); a shop
+-- with no clean event at all (every raw table empty) is computed as of the build's clock.
+-- The same parents whether or not var as_of is set (its unit tests mock them):
+-- depends_on: {{ ref('stg_shop__customers') }}, {{ ref('stg_shop__orders') }}
+-- depends_on: {{ ref('stg_shop__sessions') }}, {{ ref('stg_shop__carts') }}
 {%- set as_of = as_of_literal() %}
 
 {% if as_of is not none %}
@@ -41,7 +45,7 @@ event_times as (
 ),
 
 final as (
-    select max(event_times.latest_event_at) as as_of
+    select coalesce(max(event_times.latest_event_at), {{ build_clock() }}) as as_of
     from event_times
 )
 

@@ -10,7 +10,7 @@ currency_rates as (
 reporting_rate as (
     select currency_rates.usd_per_unit
     from currency_rates
-    where currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+    where currency_rates.currency_code = '{{ checked_var("reporting_currency") }}'
 ),
 
 final as (
@@ -18,7 +18,7 @@ final as (
         currency_rates.currency_code,
         cast(
             case
-                when currency_rates.currency_code = '{{ var("reporting_currency") | upper }}'
+                when currency_rates.currency_code = '{{ checked_var("reporting_currency") }}'
                     then 1
                 else currency_rates.usd_per_unit / reporting_rate.usd_per_unit
             end

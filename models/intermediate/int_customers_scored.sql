@@ -9,17 +9,39 @@ customers as (
     select * from {{ ref('int_customers_aggregated') }}
 ),
 
+buyers as (
+    select * from customers
+    where customers.order_count >= 1
+),
+
+buyer_total as (
+    select count(*) as buyer_count
+    from buyers
+),
+
+-- buyers with a strictly lower lifetime value / more days since the last order / fewer
+-- orders, per distinct value (rank() - 1 without a window over all buyers: rows_below)
+value_ranks as {{ rows_below('buyers', 'buyers.lifetime_value') }},
+
+recency_ranks as {{ rows_below('buyers', '0 - buyers.days_since_last_order') }},
+
+frequency_ranks as {{ rows_below('buyers', 'buyers.order_count') }},
+
 buyers_ranked as (
     select
-        customers.customer_id,
-        count(*) over () as buyer_count,
-        -- buyers with a strictly lower lifetime value / more days since the last order /
-        -- fewer orders
-        rank() over (order by customers.lifetime_value asc) - 1 as below_on_value,
-        rank() over (order by customers.days_since_last_order desc) - 1 as below_on_recency,
-        rank() over (order by customers.order_count asc) - 1 as below_on_frequency
-    from customers
-    where customers.order_count >= 1
+        buyers.customer_id,
+        buyer_total.buyer_count,
+        value_ranks.rows_below as below_on_value,
+        recency_ranks.rows_below as below_on_recency,
+        frequency_ranks.rows_below as below_on_frequency
+    from buyers
+    cross join buyer_total
+    inner join value_ranks
+        on buyers.lifetime_value = value_ranks.ranked_value
+    inner join recency_ranks
+        on 0 - buyers.days_since_last_order = recency_ranks.ranked_value
+    inner join frequency_ranks
+        on buyers.order_count = frequency_ranks.ranked_value
 ),
 
 scores as (

@@ -1,9 +1,9 @@
 -- One boolean per segment of segments.md for every member of the population, with the
 -- store-wide figures the rules compare against. Thresholds are vars; fractions are
 -- compared as exact integer products, never as rounded averages.
-{%- set vip = fraction_var('vip_top_percent', 0, 100) %}
-{%- set coupon_share = fraction_var('coupon_lover_min_share', 0, 1) %}
-{%- set at_risk_alive = fraction_var('at_risk_max_probability_alive', 0, 1) %}
+{%- set vip = fraction_var('vip_top_percent') %}
+{%- set coupon_share = fraction_var('coupon_lover_min_share') %}
+{%- set at_risk_alive = fraction_var('at_risk_max_probability_alive') %}
 
 with
 
@@ -21,27 +21,25 @@ store as (
     from customers
 ),
 
-buyers_ranked as (
-    -- buyers by lifetime value, highest first; duplicates keep their own positions
-    select
-        customers.customer_id,
-        customers.lifetime_value,
-        row_number() over (
-            order by customers.lifetime_value desc, customers.customer_id asc
-        ) as value_position
-    from customers
+buyers as (
+    select * from customers
     where customers.order_count >= 1
 ),
 
+-- per distinct lifetime value, the buyers with a lower one (rows_below: no window over
+-- all buyers)
+value_ranks as {{ rows_below('buyers', 'buyers.lifetime_value') }},
+
 vip_threshold as (
-    -- T = the k-th highest lifetime value, k = ceil(n * vip_top_percent / 100):
-    -- the value at the first position p with p * 100 >= n * vip_top_percent
-    select max(buyers_ranked.lifetime_value) as vip_threshold
-    from buyers_ranked
+    -- T = the k-th highest lifetime value, k = ceil(n * vip_top_percent / 100): the
+    -- highest value v with at least k buyers at or above it, i.e. the value at the first
+    -- position p (highest first) with p * 100 >= n * vip_top_percent
+    select max(value_ranks.ranked_value) as vip_threshold
+    from value_ranks
     cross join store
     where
         {{ vip.numerator }} > 0
-        and cast(buyers_ranked.value_position as {{ dbt.type_bigint() }})
+        and (cast(store.buyer_count as {{ dbt.type_bigint() }}) - value_ranks.rows_below)
         * {{ 100 * vip.denominator }}
         >= cast(store.buyer_count as {{ dbt.type_bigint() }}) * {{ vip.numerator }}
 ),

@@ -80,7 +80,7 @@ final as (
     select
         valued.*,
         cast(clv_tiers.predicted_spend_tier as {{ dbt.type_bigint() }}) as predicted_spend_tier,
-        cast({{ int_var('clv_horizon_days', 1) }} as {{ dbt.type_bigint() }}) as clv_horizon_days
+        cast({{ int_var('clv_horizon_days') }} as {{ dbt.type_bigint() }}) as clv_horizon_days
     from valued
     left join clv_tiers
         on valued.customer_id = clv_tiers.customer_id

@@ -2,12 +2,17 @@
 -- the channel's rank by customers, the cumulative share of customers down that ranking and
 -- the Pareto core: the channels that together bring the first pareto_core_share (0.8) of
 -- customers (a channel is in the core when the channels ranked above it bring less).
-{%- set core = fraction_var('pareto_core_share', 0, 1) %}
+{%- set core = fraction_var('pareto_core_share') %}
 
 with
 
 profiles as (
     select * from {{ ref('customer_profile') }}
+),
+
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
 ),
 
 channels as (
@@ -22,7 +27,8 @@ channels as (
 
 channels_ranked as (
     -- most customers first, then most revenue, then by name: a strict order, so the
-    -- cumulative share is well defined
+    -- cumulative share is well defined. Global windows on purpose: one row per
+    -- acquisition channel (the channel map's ~10 values plus other/unknown)
     select
         channels.*,
         row_number() over (
@@ -65,7 +71,7 @@ final as (
         (channels_ranked.cumulative_customer_count - channels_ranked.customer_count)
         * {{ core.denominator }}
         < channels_ranked.total_customer_count * {{ core.numerator }} as is_pareto_core,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from channels_ranked
 )
 

@@ -49,7 +49,7 @@ final as (
         fitted.gg_null_reason,
         fitted.notes,
         fitted.failure,
-        cast({{ int_var('clv_horizon_days', 1) }} as {{ dbt.type_bigint() }}) as clv_horizon_days
+        cast({{ int_var('clv_horizon_days') }} as {{ dbt.type_bigint() }}) as clv_horizon_days
     from fitted
     cross join as_of_resolved
     cross join customers

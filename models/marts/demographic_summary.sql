@@ -13,6 +13,11 @@ profiles as (
     select * from {{ ref('customer_profile') }}
 ),
 
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
 income_bands as (
     select * from {{ ref('income_bands') }}
 ),
@@ -72,7 +77,8 @@ cells as (
         'education' as breakdown,
         education_values.education as group_value,
         'all' as subgroup_value,
-        -- alphabetical, unknown last
+        -- alphabetical, unknown last; a global window on purpose: one row per distinct
+        -- education value (a categorical column: a few dozen values at most)
         row_number() over (
             order by
                 case when education_values.education = 'unknown' then 1 else 0 end,
@@ -140,7 +146,7 @@ final as (
                 then cast(coalesce(cell_totals.customer_count, 0) as double)
                     / population.customer_count
         end as share_of_customers,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from cells
     cross join population
     left join cell_totals

@@ -12,6 +12,11 @@ profiles as (
     select * from {{ ref('customer_profile') }}
 ),
 
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
 rfm_groups as (
     {%- for group_name in groups %}
     select
@@ -68,7 +73,7 @@ final as (
         group_totals.avg_days_since_last_order,
         group_totals.avg_order_count,
         group_totals.avg_lifetime_value,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from rfm_groups
     cross join totals
     left join group_totals

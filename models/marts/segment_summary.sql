@@ -8,6 +8,11 @@ profiles as (
     select * from {{ ref('customer_profile') }}
 ),
 
+resolved as (
+    -- the build's as_of, also when the population is empty (no profile to read it from)
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
 totals as (
     select
         count(*) as customer_count,
@@ -48,7 +53,7 @@ final as (
             when totals.revenue > 0
                 then cast(members.revenue as double) / cast(totals.revenue as double)
         end as share_of_revenue,
-        (select max(profiles.as_of) from profiles) as as_of
+        (select resolved.as_of from resolved) as as_of
     from members
     cross join totals
 )

@@ -1,6 +1,3 @@
--- DuckDB only: built from a dbt snapshot, and snapshots need Delta/Iceberg on Spark.
-{{ config(enabled=target.type != 'spark') }}
-
 -- Moves between segments, per refresh: at each refresh time, every segment a customer left
 -- paired with every segment they entered. from_segment null = entered without leaving
 -- anything (e.g. a new customer, or the first refresh); to_segment null = left without

@@ -11,7 +11,11 @@ with
 {{ table_name }}_counts as (
     select
         '{{ table_name }}' as source_table,
-        (select count(*) from {{ raw_table(table_name) }}) as raw_rows,
+        (select count(*) from {{ raw_table(table_name) }})
+        + (
+            select count(*) from {{ ref('stg_shop__malformed_rows') }} as malformed
+            where malformed.source_table = '{{ table_name }}'
+        ) as raw_rows,
         (select count(*) from {{ ref('stg_shop__' ~ table_name) }}) as clean_rows,
         (
             select count(*) from {{ ref('quarantined_rows') }} as quarantined

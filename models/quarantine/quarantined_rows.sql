@@ -1,5 +1,7 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
--- null when the id itself was missing), the reason code and the row's values.
+-- null when the id itself was missing), the reason code and the row's values; and every
+-- raw CSV line that could not be read as a row (reason malformed_row, no key), with its
+-- file and line number.
 -- A view on the checked tables stg_shop__<t>_checked, which keep the rejected rows next
 -- to the clean ones: each raw row is parsed once, and an incremental run replaces the
 -- rejected rows of the ids it reads there.
@@ -14,19 +16,31 @@ with
         '{{ table_name }}' as source_table,
         checked_rows.{{ spec.key }} as record_key,
         checked_rows.reject_reason as reason_code,
-        checked_rows.record_text as raw_record
+        checked_rows.record_text as raw_record,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as line_number
     from {{ ref('stg_shop__' ~ table_name ~ '_checked') }} as checked_rows
     where checked_rows.reject_reason is not null
 ),
 
 {% endfor %}
+malformed as (
+    select
+        malformed_rows.source_table,
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        'malformed_row' as reason_code,
+        malformed_rows.raw_line as raw_record,
+        malformed_rows.source_file,
+        malformed_rows.line_number
+    from {{ ref('stg_shop__malformed_rows') }} as malformed_rows
+),
+
 final as (
     {%- for table_name in contract %}
     select * from {{ table_name }}_rejected
-    {%- if not loop.last %}
     union all
-    {%- endif %}
     {%- endfor %}
+    select * from malformed
 )
 
 select * from final

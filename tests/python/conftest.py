@@ -6,9 +6,13 @@ directory under pytest's tmp_path, so several builds can run at the same time.
 
 from __future__ import annotations
 
+import atexit
 import csv
+import datetime as dt
+import decimal
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from segwh.export import SEGMENTS as EXPORT_SEGMENTS
@@ -78,6 +83,8 @@ def run_dbt(
             "DUCKDB_TEMP_DIR": str(tmp_dir / "duckdb_tmp"),
             "DBT_USE_COLORS": "false",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            # dbt loads this checkout's segwh (its DuckDB plugin), like pytest does
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
         }
     )
     env.pop("DBT_TARGET", None)
@@ -162,6 +169,28 @@ def count_csv_data_rows(path: Path) -> int:
     return len(read_csv_file(path)[1])
 
 
+# --- dbt output ------------------------------------------------------------------------
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def lines_with(result: subprocess.CompletedProcess[str], *needles: str) -> list[str]:
+    """Lines of dbt's output that contain every needle (case-insensitive)."""
+    return [
+        line
+        for line in output_of(result).splitlines()
+        if all(needle.lower() in line.lower() for needle in needles)
+    ]
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
+    """A non-zero exit, no Python traceback, and nothing built."""
+    tail = output_tail(result)
+    assert result.returncode != 0, f"dbt build should have failed.\n{tail}"
+    assert TRACEBACK not in output_of(result), f"dbt printed a Python traceback:\n{tail}"
+    assert "OK created" not in output_of(result), f"the build started building models:\n{tail}"
+
+
 # --- expected answers and warehouse reads ----------------------------------------------
 
 
@@ -217,3 +246,179 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW_DIR, target)
     return target
+
+
+# --- typed raw tables ------------------------------------------------------------------
+
+# The types a real exporter (pandas, Spark, an EL tool) gives the contract's columns, for
+# the tests that feed typed Parquet files or typed raw_schema tables: timestamps with a
+# zone (several zones, several units) and without, dates, doubles, decimals, integers,
+# booleans. Columns not listed stay text.
+TYPED_COLUMNS: dict[str, dict[str, pa.DataType]] = {
+    "customers": {
+        "birth_date": pa.date32(),
+        "registered_at": pa.timestamp("ns"),
+        "updated_at": pa.timestamp("us", tz="America/Sao_Paulo"),
+        "children_count": pa.int64(),
+        "annual_income": pa.decimal128(12, 2),
+        "sms_opt_in": pa.bool_(),
+        "email_opt_in": pa.bool_(),
+    },
+    "orders": {
+        "ordered_at": pa.timestamp("us", tz="Asia/Tehran"),
+        "updated_at": pa.timestamp("ms", tz="UTC"),
+        "order_total": pa.decimal128(12, 2),
+        "discount_total": pa.float64(),
+    },
+    # an integer column written as doubles (pandas does, when the column has nulls)
+    "order_items": {"quantity": pa.float64(), "unit_price": pa.float64()},
+    "products": {"list_price": pa.decimal128(10, 4)},
+    "sessions": {
+        "started_at": pa.timestamp("us"),
+        "ended_at": pa.timestamp("us", tz="UTC"),
+        "page_views": pa.int32(),
+    },
+    "carts": {
+        "created_at": pa.timestamp("us", tz="Europe/Berlin"),
+        "updated_at": pa.timestamp("ms"),
+        "cart_value": pa.float64(),
+        "item_count": pa.int64(),
+    },
+}
+
+_TIMESTAMP_TEXT = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_BOOLEANS = {**dict.fromkeys(("true", "t", "yes", "y", "1"), True),
+             **dict.fromkeys(("false", "f", "no", "n", "0"), False)}
+
+
+def _utc_datetime(text: str) -> dt.datetime | None:
+    """An ISO 8601 text as an aware UTC datetime, as raw-data.md rule 2 reads it (no zone =
+    the default shop time zone, UTC); None when unparseable."""
+    match = _TIMESTAMP_TEXT.fullmatch(text)
+    if not match:
+        return None
+    day, time_part, zone = match.groups()
+    try:
+        local = dt.datetime.fromisoformat(f"{day} {time_part or '00:00:00'}")
+    except ValueError:
+        return None
+    offset = dt.timedelta(0)
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        offset = -offset if zone[0] == "-" else offset
+    return (local - offset).replace(tzinfo=dt.UTC)
+
+
+def typed_value(text: str, data_type: pa.DataType) -> object:
+    """The raw text `text` as a value of `data_type` (None when it has no such value)."""
+    value = text.strip(" \t\r\n")
+    if not value:
+        return None
+    if pa.types.is_timestamp(data_type) or pa.types.is_date(data_type):
+        instant = _utc_datetime(value)
+        if instant is None:
+            return None
+        if pa.types.is_date(data_type):
+            return instant.date()
+        return instant if data_type.tz else instant.replace(tzinfo=None)
+    if pa.types.is_boolean(data_type):
+        return _BOOLEANS.get(value.lower())
+    if pa.types.is_integer(data_type):
+        return int(value) if re.fullmatch(r"[+-]?\d+", value) else None
+    if not _DECIMAL_TEXT.fullmatch(value):
+        return None
+    if pa.types.is_decimal(data_type):
+        number = decimal.Decimal(value)
+        exact = number.quantize(decimal.Decimal(1).scaleb(-data_type.scale))
+        assert exact == number, f"{value} does not fit {data_type}: widen the test's type"
+        return exact
+    return float(value)
+
+
+def typed_arrow_table(path: Path, table: str) -> tuple[pa.Table, list[tuple[str, int, str]]]:
+    """The raw CSV `path` of `table` as an Arrow table with the types of TYPED_COLUMNS[table]
+    (other columns as text, values exactly as in the file), and the (column, row index,
+    text) of every non-empty value that has no value of its column's type (written as null)."""
+    header, rows = read_csv_file(path)
+    types = TYPED_COLUMNS[table]
+    arrays, untyped = {}, []
+    for index, name in enumerate(header):
+        texts = [row[index] for row in rows]
+        if name not in types:
+            arrays[name] = pa.array(texts, type=pa.string())
+            continue
+        values = [typed_value(text, types[name]) for text in texts]
+        untyped += [
+            (name, row_index, text)
+            for row_index, (text, value) in enumerate(zip(texts, values, strict=True))
+            if value is None and text.strip()
+        ]
+        arrays[name] = pa.array(values, type=types[name])
+    return pa.table(arrays), untyped
+
+
+# --- Spark cluster (master, worker, Thrift Server) --------------------------------------
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """`pid: command` of every live process (not this one) whose command line holds `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in command:
+                found.append(f"{entry.name}: {command[:120]}")
+    return found
+
+
+# The schema whose directory the cluster's worker sees as its own empty tmpfs (when root
+# and `unshare` allow it): tables written there read back empty on the Thrift Server, as
+# on a worker host that does not share the driver's disk.
+SPARK_LOST_SCHEMA = "loss_probe"
+SPARK_CLUSTER_START_TIMEOUT = 400
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """One local Spark cluster for the whole test run, started with the command
+    `make spark-cluster` runs (free ports picked at run time) and stopped by process id
+    at the end, also when a test or the start fails (finally, and atexit as a fallback)."""
+    from segwh import spark_cluster as cluster_module
+
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 (java not on PATH)")
+    directory = tmp_path_factory.mktemp("spark_cluster")
+    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
+    for _key, variable, _default in cluster_module.PORT_SETTINGS:
+        env[variable] = "auto"
+    command = [sys.executable, "-m", "segwh.spark_cluster", "start", "--dir", str(directory)]
+    if cluster_module.worker_isolation_available():
+        private = directory / "warehouse" / f"{SPARK_LOST_SCHEMA}.db"
+        command += ["--worker-private-dir", str(private)]
+
+    def stop() -> list[str]:
+        return cluster_module.stop(directory)
+
+    atexit.register(stop)
+    try:
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                                timeout=SPARK_CLUSTER_START_TIMEOUT, check=False)
+        started = cluster_module.Cluster.load(directory)
+        if result.returncode != 0 or started is None:
+            pytest.fail(f"spark_cluster start exited with {result.returncode}:\n"
+                        f"{output_tail(result)}", pytrace=False)
+        yield started
+    finally:
+        stop()
+        atexit.unregister(stop)
+        # every process of the cluster (master, worker, Thrift Server, executors) names
+        # its directory on its command line; an exited one (zombie) has none
+        survivors = processes_mentioning(str(directory))
+        assert not survivors, f"Spark processes left running: {survivors}"

@@ -1,20 +1,16 @@
 """The raw-data modes of spec raw-data.md: a raw_path directory of CSV or Parquet files,
-tables in a raw_schema, and the errors a user gets for a bad file or a bad var.
+tables in a raw_schema, and the errors a user gets for a bad file (bad vars: test_vars.py).
 
 Each test copies the small-dirty fixture into its own tmp_path and builds a warehouse of
-its own there.
+its own there. Parquet files (typed, as exporters write them), malformed CSV lines and
+files that cannot be read (a missing required column among them): test_raw_files.py.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
-import pytest
 from conftest import (
     BUILD_WITHOUT_UNIT_TESTS,
     FIXTURE_AS_OF,
@@ -22,36 +18,19 @@ from conftest import (
     RAW_TABLES,
     SEGMENTS,
     all_segment_members,
+    assert_clean_failure,
     build_on_raw_path,
     count_csv_data_rows,
     describe_set_difference,
     drop_csv_columns,
     expected_members,
-    output_of,
+    lines_with,
     output_tail,
     read_csv_file,
     run_dbt,
+    typed_arrow_table,
     write_csv_file,
 )
-
-TRACEBACK = "Traceback (most recent call last)"
-
-
-def _lines_with(result: subprocess.CompletedProcess[str], *needles: str) -> list[str]:
-    """Lines of dbt's output that contain every needle (case-insensitive)."""
-    return [
-        line
-        for line in output_of(result).splitlines()
-        if all(needle.lower() in line.lower() for needle in needles)
-    ]
-
-
-def _assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
-    """A non-zero exit, no Python traceback, and nothing built."""
-    tail = output_tail(result)
-    assert result.returncode != 0, f"dbt build should have failed.\n{tail}"
-    assert TRACEBACK not in output_of(result), f"dbt printed a Python traceback:\n{tail}"
-    assert "OK created" not in output_of(result), f"the build started building models:\n{tail}"
 
 
 def _assert_segments_as_expected(members: dict[str, list[str]], segments=SEGMENTS) -> None:
@@ -63,33 +42,17 @@ def _assert_segments_as_expected(members: dict[str, list[str]], segments=SEGMENT
     assert not wrong, f"segments that differ from expected/: {wrong}"
 
 
-def _csv_as_arrow(path: Path) -> pa.Table:
-    """A CSV file as an Arrow table of strings, values exactly as in the file."""
-    header, rows = read_csv_file(path)
-    columns = {name: [row[index] for row in rows] for index, name in enumerate(header)}
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
-
-
 # --- raw_path: broken inputs fail at once with a clear message -------------------------
-
-
-def test_missing_required_column_fails_naming_file_and_column(raw_copy, tmp_path):
-    drop_csv_columns(raw_copy / "orders.csv", ["status"])
-    _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
-    _assert_clean_failure(result)
-    assert _lines_with(result, "orders.csv", "status"), (
-        f"no line of the output names both orders.csv and status:\n{output_tail(result)}"
-    )
 
 
 def test_missing_file_fails_naming_table(raw_copy, tmp_path):
     (raw_copy / "carts.csv").unlink()
     _, result = build_on_raw_path(raw_copy, tmp_path, check=False)
-    _assert_clean_failure(result)
-    assert _lines_with(result, "carts"), f"no line names carts:\n{output_tail(result)}"
+    assert_clean_failure(result)
+    assert lines_with(result, "carts"), f"no line names carts:\n{output_tail(result)}"
     assert any(
         re.search(r"missing|not exist|not found|no such", line, re.IGNORECASE)
-        for line in _lines_with(result, "carts")
+        for line in lines_with(result, "carts")
     ), f"the message about carts does not say it is missing:\n{output_tail(result)}"
 
 
@@ -145,40 +108,30 @@ def test_extra_columns_ignored_and_headers_matched_loosely(raw_copy, tmp_path):
         assert raw_rows[table] == count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv")
 
 
-def test_parquet_files_give_the_same_segments_as_csv(raw_copy, tmp_path, acceptance_db):
-    for table in RAW_TABLES:
-        csv_path = raw_copy / f"{table}.csv"
-        pq.write_table(_csv_as_arrow(csv_path), raw_copy / f"{table}.parquet")
-        csv_path.unlink()
-
-    duckdb_path, result = build_on_raw_path(raw_copy, tmp_path)
-    for table in RAW_TABLES:
-        assert _lines_with(result, f"raw input {table}", f"{table}.parquet"), (
-            f"the build did not report reading {table}.parquet:\n{output_tail(result)}"
-        )
-    parquet_members = all_segment_members(duckdb_path)
-    csv_members = all_segment_members(acceptance_db)
-    wrong = {
-        segment: describe_set_difference(parquet_members[segment], csv_members[segment])
-        for segment in SEGMENTS
-        if parquet_members[segment] != csv_members[segment]
-    }
-    assert not wrong, f"Parquet build differs from the CSV build: {wrong}"
-    _assert_segments_as_expected(parquet_members)
-
-
 # --- raw_schema ------------------------------------------------------------------------
 
 
 def test_raw_schema_mode(tmp_path):
+    """Tables as an EL tool lands them: typed columns (timestamps with and without a zone,
+    dates, doubles, decimals, integers, booleans; conftest.TYPED_COLUMNS), read as their
+    values."""
     duckdb_path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute("create schema shop_raw")
         for table in RAW_TABLES:
-            arrow_table = _csv_as_arrow(FIXTURE_RAW_DIR / f"{table}.csv")
+            arrow_table, _ = typed_arrow_table(FIXTURE_RAW_DIR / f"{table}.csv", table)
             con.register("landed", arrow_table)
             con.execute(f"create table shop_raw.{table} as select * from landed")
             con.unregister("landed")
+        landed_types = {
+            row[0]
+            for row in con.execute(
+                "select data_type from information_schema.columns where table_schema = 'shop_raw'"
+            ).fetchall()
+        }
+    assert {"TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "DATE", "DOUBLE", "BIGINT", "BOOLEAN"} <= (
+        landed_types
+    ), landed_types
 
     result = run_dbt(
         list(BUILD_WITHOUT_UNIT_TESTS),
@@ -186,7 +139,7 @@ def test_raw_schema_mode(tmp_path):
         tmp_path,
         vars={"raw_schema": "shop_raw", "as_of": FIXTURE_AS_OF},
     )
-    assert _lines_with(result, "raw input customers", "shop_raw"), output_tail(result)
+    assert lines_with(result, "raw input customers", "shop_raw"), output_tail(result)
     _assert_segments_as_expected(all_segment_members(duckdb_path))
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         raw_rows = dict(
@@ -197,31 +150,3 @@ def test_raw_schema_mode(tmp_path):
     assert raw_rows == {
         table: count_csv_data_rows(FIXTURE_RAW_DIR / f"{table}.csv") for table in RAW_TABLES
     }
-
-
-# --- bad vars --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("bad_vars", "var_name"),
-    [
-        ({"vip_top_percent": "abc"}, "vip_top_percent"),
-        ({"as_of": "yesterday"}, "as_of"),
-        ({"recent_days": -5}, "recent_days"),
-        ({"raw_schema": "shop_raw"}, "raw_schema"),
-    ],
-    ids=["vip_top_percent-abc", "as_of-yesterday", "recent_days-negative", "both-raw-modes"],
-)
-def test_bad_var_fails_naming_the_var(tmp_path, bad_vars, var_name):
-    vars_ = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF, **bad_vars}
-    result = run_dbt(
-        list(BUILD_WITHOUT_UNIT_TESTS),
-        tmp_path / "warehouse.duckdb",
-        tmp_path,
-        vars=vars_,
-        check=False,
-    )
-    _assert_clean_failure(result)
-    assert _lines_with(result, "var", var_name), (
-        f"no line of the output names var {var_name}:\n{output_tail(result)}"
-    )

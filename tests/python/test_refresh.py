@@ -3,7 +3,9 @@ processes on the small-dirty fixture, real SIGKILLs, real concurrent DuckDB read
 other processes. Every file lives under pytest's tmp_path.
 
 One published baseline is built per session and copied into each test that needs a
-published warehouse, so that each test pays for at most one or two dbt builds.
+published warehouse, so that each test pays for at most one or two dbt builds. The second
+publish runs side by side with a refresh of another warehouse in the same directory (with
+--full-refresh), so that one pair of builds shows both.
 """
 
 from __future__ import annotations
@@ -28,17 +30,21 @@ from conftest import (
     SEGMENTS,
     drop_csv_columns,
     read_csv_file,
+    run_dbt,
     write_csv_file,
 )
 
+from segwh import refresh
 from segwh._refresh_checks import ExpectationOutcome
-from segwh._refresh_files import lock_is_held
+from segwh._refresh_files import Layout, lock_is_held
 from segwh.refresh import (
+    EXIT_AUDIT_FAILED,
     EXIT_CHANGE_BAND,
     EXIT_DBT_FAILED,
     EXIT_EXPECTATION_FAILED,
     EXIT_LOCKED,
     EXIT_STALE_SOURCES,
+    KEEP_RUNS,
     classify_failures,
 )
 
@@ -132,7 +138,81 @@ def assert_complete_warehouse(database: Path) -> None:
 
 
 def build_files(directory: Path) -> list[str]:
+    """Build folders (and legacy build files) of any warehouse in `directory`."""
     return sorted(p.name for p in directory.iterdir() if p.name.startswith(".refresh-"))
+
+
+def last_summary(published: Path) -> dict:
+    return json.loads(Layout(published).last_summary.read_text())
+
+
+def relations_that_do_not_answer(database: Path) -> tuple[int, list[str]]:
+    """Opens `database` read-only, as BI does, and counts the rows of every table and view
+    of every schema; returns (relations read, those that fail with their error)."""
+    failing = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database()"
+        ).fetchall()
+        for schema, name in relations:
+            try:
+                con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
+            except duckdb.Error as error:
+                failing.append(f"{schema}.{name}: {str(error).splitlines()[0]}")
+    return len(relations), failing
+
+
+def assert_every_relation_answers(database: Path) -> None:
+    count, failing = relations_that_do_not_answer(database)
+    assert count >= 60, f"only {count} relations in {database}"
+    assert failing == [], f"{len(failing)} of {count} relations fail: {failing}"
+
+
+def export_all(database: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "segwh.export", "--channel", "all", "--duckdb", str(database),
+         "--out", str(out)],
+        cwd=REPO_ROOT, env=refresh_env(), capture_output=True, text=True, timeout=300,
+        check=False,
+    )
+
+
+PLANTED_SESSION = "PLANTED-SESSION-1"
+
+
+def plant_session(database: Path) -> None:
+    """A clean session row that no raw row backs, in the incremental sessions table: an
+    incremental build keeps it (and the reconciliation test fails), a full refresh drops it."""
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            "insert into staging.stg_shop__sessions_checked "
+            f"select * replace ('{PLANTED_SESSION}' as session_id) "
+            "from staging.stg_shop__sessions_checked where reject_reason is null limit 1"
+        )
+
+
+def planted_sessions(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(
+            "select count(*) from staging.stg_shop__sessions_checked where session_id = ?",
+            [PLANTED_SESSION],
+        ).fetchone()[0]
+
+
+def fake_old_runs(published: Path, count: int) -> list[Path]:
+    """Run folders as earlier refreshes left them: a log, a summary, dbt's target/ and logs/."""
+    runs = []
+    for number in range(count):
+        run = Layout(published).runs_dir / f"20250101T0000{number:02d}000Z-{1000 + number}"
+        (run / "target" / "compiled").mkdir(parents=True)
+        (run / "logs").mkdir()
+        (run / "target" / "manifest.json").write_bytes(b"{}" + b" " * 200_000)
+        (run / "logs" / "dbt.log").write_text("dbt output\n")
+        (run / "refresh.log").write_text("refresh log\n")
+        (run / "summary.json").write_text('{"status": "published"}')
+        runs.append(run)
+    return runs
 
 
 def children_of(pid: int) -> list[int]:
@@ -239,9 +319,16 @@ def copy_published(baseline: Path, directory: Path) -> Path:
 @pytest.fixture(scope="module")
 def second_publish(baseline: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A refresh on unchanged input over a copy of the baseline, while another process
-    holds the published file open read-only and keeps querying it."""
+    holds the published file open read-only and keeps querying it; and, side by side in
+    the same directory, a refresh of another warehouse (`other.duckdb`, also a copy of the
+    baseline, with a planted session row and 22 old run folders) with --full-refresh,
+    started once the first one's dbt build runs."""
     directory = tmp_path_factory.mktemp("second")
     published = copy_published(baseline, directory)
+    other = directory / "other.duckdb"
+    shutil.copyfile(baseline, other)
+    plant_session(other)
+    old_runs = fake_old_runs(other, 22)
     old_version = version_of(published)
     ready, stop, out = directory / "ready", directory / "stop", directory / "reader.json"
     reader = subprocess.Popen(
@@ -252,18 +339,27 @@ def second_publish(baseline: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         time.sleep(0.1)
     assert ready.exists(), "the reader never opened the warehouse"
     started = time.monotonic()
-    result = run_refresh(published, "run")
+    first = start_refresh(published, directory / "first.out", "run")
+    wait_for_text(directory / "first.out", "dbt build started", first)
+    sibling = start_refresh(other, directory / "other.out", "run", "--full-refresh")
+    code = first.wait(timeout=REFRESH_TIMEOUT)
     seconds = time.monotonic() - started
     time.sleep(0.5)  # a few more reads on the old connection after the publish
     stop.touch()
     reader.wait(timeout=60)
+    other_code = sibling.wait(timeout=REFRESH_TIMEOUT)
     return {
         "published": published,
         "old_version": old_version,
-        "result": result,
+        "code": code,
+        "output": tail(directory / "first.out", 100_000),
         "seconds": seconds,
         "reader": json.loads(out.read_text()),
         "reader_exit": reader.returncode,
+        "other": other,
+        "other_code": other_code,
+        "other_output": tail(directory / "other.out", 100_000),
+        "other_old_runs": old_runs,
     }
 
 
@@ -281,20 +377,28 @@ def test_help_lists_subcommands_and_exit_codes():
     assert result.returncode == 0
     for word in ("run", "rollback", "status", "Exit codes"):
         assert word in result.stdout
+    run_help = subprocess.run(
+        [sys.executable, "-m", "segwh.refresh", "run", "--help"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )
+    assert run_help.returncode == 0 and "--full-refresh" in run_help.stdout
 
 
 def test_first_refresh_publishes_a_complete_warehouse_with_a_summary(baseline: Path):
     assert_complete_warehouse(baseline)
     assert build_files(baseline.parent) == []
-    summary = json.loads((baseline.parent / "refresh-last.json").read_text())
+    summary = last_summary(baseline)
     assert summary["status"] == "published" and summary["exit_code"] == 0
     assert summary["version"] == version_of(baseline)
     assert summary["row_counts"]["segments.vip"] > 0
     assert summary["dbt"]["models"] and all(m["seconds"] >= 0 for m in summary["dbt"]["models"])
     assert summary["dbt"]["tests"] and all(t["status"] == "pass" for t in summary["dbt"]["tests"])
     assert summary["expectations"] and all(e["success"] for e in summary["expectations"])
-    run_dir = next((baseline.parent / "refresh-runs").iterdir())
-    assert "published version" in (run_dir / "refresh.log").read_text()
+    assert summary["audit"]["failures"] == [] and summary["audit"]["relations"] >= 60
+    run_dir = next(Layout(baseline).runs_dir.iterdir())
+    log = (run_dir / "refresh.log").read_text()
+    assert "published version" in log and "audit: all" in log
+    assert not (run_dir / "duckdb_tmp").exists()
     with duckdb.connect(str(baseline), read_only=True) as con:
         current = con.execute(
             "select count(*) from marts.segment_membership_history where is_current"
@@ -304,8 +408,7 @@ def test_first_refresh_publishes_a_complete_warehouse_with_a_summary(baseline: P
 
 
 def test_reader_is_not_blocked_and_sees_only_the_old_version(second_publish: dict):
-    result = second_publish["result"]
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert second_publish["code"] == 0, second_publish["output"][-3000:]
     reader = second_publish["reader"]
     assert second_publish["reader_exit"] == 0
     assert reader["errors"] == []
@@ -318,12 +421,12 @@ def test_reader_is_not_blocked_and_sees_only_the_old_version(second_publish: dic
 
 
 def test_unchanged_input_publishes_identical_marts(baseline: Path, second_publish: dict):
-    assert second_publish["result"].returncode == 0
+    assert second_publish["code"] == 0
     assert differing_relations(baseline, second_publish["published"]) == []
 
 
 def test_rollback_restores_the_previous_version(second_publish: dict, tmp_path: Path):
-    assert second_publish["result"].returncode == 0
+    assert second_publish["code"] == 0
     source = second_publish["published"]
     published = tmp_path / "warehouse.duckdb"
     shutil.copyfile(source, published)
@@ -333,12 +436,127 @@ def test_rollback_restores_the_previous_version(second_publish: dict, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert version_of(published) == second_publish["old_version"]
     assert_complete_warehouse(published)
+    assert_every_relation_answers(published)
     status = json.loads(run_refresh(published, "status").stdout)
     assert status["version"] == second_publish["old_version"]
     assert new_version in status["kept_versions"]  # and it can be rolled forward
     result = run_refresh(published, "rollback", "--to", new_version)
     assert result.returncode == 0, result.stderr
     assert version_of(published) == new_version
+    assert_every_relation_answers(published)
+    assert build_files(tmp_path) == []
+
+
+def test_rollback_refuses_a_kept_version_whose_views_do_not_answer(
+    baseline: Path, tmp_path: Path
+):
+    """A kept version written by a refresh before the build files had the published name
+    (its views name the build file's catalog): rollback publishes nothing, exit 9."""
+    published = copy_published(baseline, tmp_path)
+    before, current = sha256(published), version_of(published)
+    broken = Layout(published).directory / "versions" / "warehouse-20250101T000000000Z.duckdb"
+    broken.parent.mkdir()
+    shutil.copyfile(baseline, broken)
+    build_catalog = tmp_path / "refresh-4708-20250101T000000000Z.duckdb"
+    with duckdb.connect(str(build_catalog)) as con:
+        con.execute("create schema staging; create table staging.x as select 1 as id")
+    with duckdb.connect(str(broken)) as con:  # as dbt-duckdb wrote views into a build file
+        con.execute(f"attach '{build_catalog}'")
+        con.execute("create or replace view staging.stg_shop__customers as "
+                    'select * from "refresh-4708-20250101T000000000Z".staging.x')
+    build_catalog.unlink()
+    result = run_refresh(published, "rollback")
+    assert result.returncode == EXIT_AUDIT_FAILED, result.stderr
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith("rollback failed (exit 9): audit failed: kept version "
+                           "20250101T000000000Z does not answer")
+    assert 'Catalog "refresh-4708-20250101T000000000Z" does not exist' in line
+    assert "--to" in line
+    assert sha256(published) == before and version_of(published) == current
+    assert build_files(tmp_path) == []
+
+
+def test_every_relation_of_a_published_file_answers_as_bi_opens_it(
+    baseline: Path, second_publish: dict, tmp_path: Path
+):
+    """The first publish (from nothing), the second (over a copy of the first) and the
+    other warehouse's (--full-refresh): every table and view of every schema answers from a
+    read-only connection, and the export runs on the published file."""
+    assert second_publish["code"] == 0 and second_publish["other_code"] == 0
+    for database in (baseline, second_publish["published"], second_publish["other"]):
+        assert_every_relation_answers(database)
+    result = export_all(second_publish["published"], tmp_path / "exports")
+    assert result.returncode == 0, result.stderr
+    for segment in SEGMENTS:
+        assert f"sms/{segment}: " in result.stdout
+    assert result.stderr.strip() == ""
+
+
+def test_two_warehouses_in_one_directory_are_refreshed_side_by_side(second_publish: dict):
+    assert second_publish["code"] == 0, second_publish["output"][-3000:]
+    assert second_publish["other_code"] == 0, second_publish["other_output"][-3000:]
+    for key in ("output", "other_output"):
+        assert "removed a dead refresh's build file" not in second_publish[key]
+    published, other = second_publish["published"], second_publish["other"]
+    assert version_of(published) > second_publish["old_version"]
+    assert version_of(other) > second_publish["old_version"]
+    for database in (published, other):
+        summary = last_summary(database)
+        assert summary["status"] == "published"
+        assert summary["published_path"] == str(database)
+        assert summary["version"] == version_of(database)
+        assert Layout(database).runs_dir.is_dir()
+        assert not lock_is_held(Layout(database).lock)
+    assert build_files(published.parent) == []
+
+
+def test_full_refresh_rebuilds_the_incremental_tables(second_publish: dict):
+    """The planted row that no raw row backs is gone after `run --full-refresh`; the
+    copy's history carries on (refresh.publishes keeps the baseline's version)."""
+    assert second_publish["other_code"] == 0, second_publish["other_output"][-3000:]
+    other = second_publish["other"]
+    started = next(line for line in second_publish["other_output"].splitlines()
+                   if "dbt build started" in line)
+    assert started.endswith("--full-refresh")
+    assert last_summary(other)["full_refresh"] is True
+    assert planted_sessions(other) == 0
+    with duckdb.connect(str(other), read_only=True) as con:
+        versions = [row[0] for row in
+                    con.execute("select version from refresh.publishes").fetchall()]
+    assert len(versions) == 2 and second_publish["old_version"] in versions
+
+
+def test_run_folders_keep_only_a_log_and_a_summary_once_older(second_publish: dict):
+    """22 old run folders + this run: the oldest go (20 kept); the older ones keep only
+    refresh.log and summary.json, this run keeps dbt's artifacts until the next one."""
+    assert second_publish["other_code"] == 0
+    runs = sorted(p for p in Layout(second_publish["other"]).runs_dir.iterdir() if p.is_dir())
+    assert len(runs) == KEEP_RUNS
+    old = second_publish["other_old_runs"]
+    assert not any(run.exists() for run in old[:3])
+    for run in runs[:-1]:
+        assert sorted(p.name for p in run.iterdir()) == ["refresh.log", "summary.json"], run
+    current = runs[-1]
+    assert current not in old and (current / "target" / "manifest.json").exists()
+    assert not (current / "duckdb_tmp").exists()
+
+
+def test_a_failing_dbt_test_is_named_by_what_it_checks(baseline: Path, tmp_path: Path):
+    """A real failing dbt test (the planted row fails the reconciliation in an incremental
+    build of that one model and its tests): the refresh's one-line reason, read from
+    dbt's run_results.json and manifest.json, names the test and the model, not a hash."""
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(baseline, database)
+    plant_session(database)
+    run_dbt(["build", "--select", "quarantine_reconciliation"], database, tmp_path,
+            vars=FIXTURE_VARS, check=False)
+    results = refresh._read_run_results(tmp_path / "target")
+    reason = refresh._dbt_reason(results, [])
+    assert reason == (
+        "test expression_is_true on quarantine_reconciliation (expression=raw_rows = "
+        "clean_rows + quarantined_rows + merged_duplicate_rows) fail: 1 failing row"
+    )
 
 
 def test_sigkill_during_dbt_leaves_the_published_file_unchanged(baseline: Path, tmp_path: Path):
@@ -440,7 +658,7 @@ def test_failed_expectation_publishes_nothing(baseline: Path, tmp_path: Path):
     assert "expect_table_row_count_to_be_between" in reason
     assert sha256(published) == before
     assert build_files(tmp_path) == []
-    summary = json.loads((tmp_path / "refresh-last.json").read_text())
+    summary = last_summary(published)
     assert summary["status"] == "failed" and summary["reason"] in reason
     failed = [e for e in summary["expectations"] if not e["success"]]
     assert {e["check"] for e in failed} == {"expectation", "change_band"}
@@ -466,7 +684,7 @@ def test_change_band_alone_gives_exit_6():
 def test_source_freshness_is_reported_in_warn_mode(baseline: Path):
     """The baseline refresh ran with the default --freshness warn: the fixture's events end
     in mid-2025, so its sources are stale, which is recorded but does not block."""
-    summary = json.loads((baseline.parent / "refresh-last.json").read_text())
+    summary = last_summary(baseline)
     freshness = summary["freshness"]
     assert freshness["checked"] and freshness["mode"] == "warn"
     assert set(freshness["sources"]) == {"customers", "orders", "sessions", "carts"}

@@ -1,11 +1,19 @@
-"""The same models on Spark give the same segments as on DuckDB.
+"""The same models on Spark (a cluster, through its Thrift Server) give the same results
+as on DuckDB, and a Spark cluster cannot lose rows silently.
 
 Builds the bundled sample with a plain `dbt build` on DuckDB (the seeds) and with
-`dbt build --target spark` (pyspark, local mode, parquet tables; every data and unit test
-runs on Spark too) from the same sample written as Parquet files (raw_path mode), then
-compares every relation of the schemas `segments` and `marts` row by row: keys equal,
-amounts within a cent, flags and texts equal, timestamps equal. Spark's tables are read
-straight from their parquet files with DuckDB, so the comparison needs no Spark session.
+`dbt build --target spark_thrift` against the session's local cluster (fixture
+`spark_cluster`: standalone master, one worker, Thrift Server; every data and unit test
+runs on Spark too) from the same sample written as Parquet files (raw_path mode, as a
+file:// URI), then compares every relation of the schemas `segments`, `marts` and
+`history` row by row: keys equal, amounts within a cent, flags and texts equal,
+timestamps equal. Both engines then run a second refresh with other segment vars, so the
+segment history holds entries, exits and transitions; its refresh times (when each build
+ran) are compared as the refresh's ordinal. Spark's tables are read straight from their
+parquet files in the cluster's warehouse with DuckDB.
+
+The session target (`make spark-build`, local pyspark) runs the same SQL in-process; it is
+not built here (one Spark build per test run keeps `make test` within its budget).
 """
 
 from __future__ import annotations
@@ -14,87 +22,178 @@ import datetime as dt
 import decimal
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, dbt_executable, output_of, output_tail, run_dbt
+import yaml
+from conftest import (
+    REPO_ROOT,
+    SPARK_LOST_SCHEMA,
+    dbt_executable,
+    output_of,
+    output_tail,
+    run_dbt,
+)
+
+from segwh.spark_cluster import Cluster
 
 # The bundled sample is itself a raw_path directory; fall back to the small fixture.
 SAMPLE_DIR = REPO_ROOT / "seeds" / "sample"
 RAW_DIR = SAMPLE_DIR if (SAMPLE_DIR / "customers.csv").exists() else (
     REPO_ROOT / "tests" / "fixtures" / "small-dirty" / "raw"
 )
-SCHEMAS = ("segments", "marts")
-# Built from a dbt snapshot, which is DuckDB-only (see README, "Running on Spark"); the CLV
-# fit is a dbt Python model, DuckDB-only too (README, "Lifetime value").
-DUCKDB_ONLY = {("marts", "segment_membership_history"), ("marts", "segment_transitions"),
-               ("marts", "clv_model_fit")}
+SCHEMAS = ("segments", "marts", "history")
+# Columns that hold when a build ran: compared as the refresh's ordinal (1 = first build).
+REFRESH_TIME_COLUMNS = {
+    ("marts", "segment_membership_history"): ("valid_from", "valid_to"),
+    ("marts", "segment_transitions"): ("refreshed_at",),
+    ("history", "segment_membership_changes"): ("refreshed_at",),
+}
+# The CLV fit is a dbt Python model, DuckDB-only (README, "Lifetime value"): no relation on
+# Spark.
+DUCKDB_ONLY = {("marts", "clv_model_fit")}
 # Lifetime value is DuckDB-only: on Spark the predictions are null (clv_null_reason
 # 'clv_duckdb_only'), nobody is at risk and the at-risk segment is empty. These columns, that
-# segment and its summary row are left out of the comparison and checked on their own
+# segment and the rows it gives (its summary row, its history rows, the transitions of the
+# customers ever in it) are left out of the comparison and checked on their own
 # (test_clv_is_duckdb_only_on_spark_and_says_so); the model inputs (repeat_purchase_days,
 # repeat_recency_days, days_since_first_purchase, mean_repeat_order_value) are compared.
-CLV_PREDICTIONS = ["expected_orders_next_horizon", "probability_alive", "expected_order_value",
+CLV_PREDICTIONS = ("expected_orders_next_horizon", "probability_alive", "expected_order_value",
                    "predicted_clv", "predicted_value_lost", "predicted_spend_tier",
-                   "clv_null_reason", "is_at_risk_high_value"]
+                   "clv_null_reason", "is_at_risk_high_value")
 CLV_SEGMENT = "at_risk_high_value"
-NOT_COMPARED_COLUMNS = {("marts", "customer_profile"): set(CLV_PREDICTIONS)}
+# Columns not compared: dbt's invocation id of each build (differs by nature) and the CLV
+# predictions
+NOT_COMPARED = {("history", "segment_membership_changes"): ("refresh_id",),
+                ("marts", "customer_profile"): CLV_PREDICTIONS}
 NOT_COMPARED_RELATIONS = {("segments", CLV_SEGMENT)}
-ROWS_COMPARED = {("marts", "segment_summary"): f"segment <> '{CLV_SEGMENT}'"}
+# Rows compared (a condition read in the DuckDB warehouse, for both engines' rows)
+ROWS_COMPARED = {
+    ("marts", "segment_summary"): f"segment <> '{CLV_SEGMENT}'",
+    ("history", "segment_membership_changes"): f"segment <> '{CLV_SEGMENT}'",
+    ("marts", "segment_membership_history"): f"segment <> '{CLV_SEGMENT}'",
+    # a move into or out of the at-risk segment pairs its other side differently on Spark
+    ("marts", "segment_transitions"): (
+        "customer_id not in (select customer_id from history.segment_membership_changes "
+        f"where segment = '{CLV_SEGMENT}')"),
+}
+# The second refresh: more VIPs, fewer loyal customers (entries, exits and moves); only
+# the models between the segment flags and the history are rebuilt, with --full-refresh,
+# which must keep the history (the history test fails if it started over).
+SECOND_REFRESH_VARS = {"vip_top_percent": 20, "loyal_min_orders": 20}
+SECOND_REFRESH_SELECT = ("int_customers_segmented", "int_segment_memberships",
+                         "segment_membership_changes+")
 CENT = decimal.Decimal("0.01")
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="Spark needs Java 17 (java not on PATH)"
-)
+DBT_SPARK_TIMEOUT = 1500
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """(DuckDB warehouse file, Spark warehouse directory, Spark's dbt output) built from the
-    same raw files."""
-    root = tmp_path_factory.mktemp("spark_equivalence")
-    duckdb_file = root / "duckdb" / "warehouse.duckdb"
-    duckdb_file.parent.mkdir()
-    # DuckDB: the default mode (sample seeds) when RAW_DIR is the sample, else raw_path
-    run_dbt(["build", "--exclude-resource-type", "unit_test"], duckdb_file, root / "duckdb",
-            vars=None if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)})
+@dataclass
+class Refreshes:
+    """A warehouse after two refreshes, and the memberships each refresh saw."""
 
-    parquet_dir = root / "raw_parquet"
-    parquet_dir.mkdir()
-    with duckdb.connect() as con:
-        for csv_file in sorted(RAW_DIR.glob("*.csv")):
-            con.execute(
-                f"copy (select * from read_csv('{csv_file}', header = true, all_varchar = true,"
-                f" delim = ',', quote = '\"', escape = '\"'))"
-                f" to '{parquet_dir / (csv_file.stem + '.parquet')}' (format parquet)"
-            )
+    memberships: list[set[tuple[str, str]]]
+    seconds: float
+    output: str = ""  # dbt's output of the first build
 
-    spark_dir = root / "spark"
-    warehouse = spark_dir / "warehouse"
+
+def spark_env(cluster: Cluster, tmp_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
             "DBT_PROFILES_DIR": str(REPO_ROOT),
             "SPARK_LOCAL_IP": "127.0.0.1",
-            "SPARK_WAREHOUSE_DIR": str(warehouse),
-            "SPARK_METASTORE_DIR": str(spark_dir / "metastore"),
             "DBT_USE_COLORS": "false",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_THREADS": "2",
+            **cluster.dbt_env(),
+            **extra,
         }
     )
-    command = [
-        str(dbt_executable()), "build", "--target", "spark",
-        "--target-path", str(spark_dir / "target"), "--log-path", str(spark_dir / "logs"),
-        "--vars", f"{{raw_path: '{parquet_dir}'}}",
-    ]
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                            timeout=1500, check=False)
-    assert result.returncode == 0, (
-        f"dbt build --target spark failed:\n{output_tail(result)}"
-    )
-    return duckdb_file, warehouse, output_of(result)
+    env.pop("DBT_TARGET", None)
+    return env
+
+
+def run_dbt_spark(args: list[str], cluster: Cluster, tmp_dir: Path, vars: str | None = None,
+                  project_dir: Path = REPO_ROOT, **env: str) -> subprocess.CompletedProcess:
+    """`dbt <args> --target spark_thrift` against the cluster; never raises on failure."""
+    command = [str(dbt_executable()), *args, "--target", "spark_thrift",
+               "--project-dir", str(project_dir),
+               "--target-path", str(tmp_dir / "target"), "--log-path", str(tmp_dir / "logs")]
+    if vars is not None:
+        command += ["--vars", vars]
+    return subprocess.run(command, cwd=REPO_ROOT, env=spark_env(cluster, tmp_dir, **env),
+                          capture_output=True, text=True, timeout=DBT_SPARK_TIMEOUT, check=False)
+
+
+def vars_yaml(values: dict) -> str:
+    return "{" + ", ".join(f"{key}: '{value}'" if isinstance(value, str) else f"{key}: {value}"
+                           for key, value in values.items()) + "}"
+
+
+def duckdb_memberships(duckdb_file: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        rows = con.execute(
+            "select customer_id, segment from intermediate.int_segment_memberships"
+        ).fetchall()
+    return set(rows)
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
+    """The DuckDB warehouse after two refreshes of the sample (seeds)."""
+    root = tmp_path_factory.mktemp("duckdb_refreshes")
+    duckdb_file = root / "warehouse.duckdb"
+    start = time.monotonic()
+    # DuckDB: the default mode (sample seeds) when RAW_DIR is the sample, else raw_path
+    raw_vars = {} if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)}
+    run_dbt(["build", "--exclude-resource-type", "unit_test"], duckdb_file, root / "first",
+            vars=raw_vars or None)
+    memberships = [duckdb_memberships(duckdb_file)]
+    run_dbt(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT], duckdb_file,
+            root / "second",
+            vars={**raw_vars, **SECOND_REFRESH_VARS})
+    memberships.append(duckdb_memberships(duckdb_file))
+    return duckdb_file, Refreshes(memberships, time.monotonic() - start)
+
+
+
+@pytest.fixture(scope="module")
+def spark_build(spark_cluster: Cluster,
+                tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
+    """The Spark warehouse directory after the same two refreshes through thrift."""
+    root = tmp_path_factory.mktemp("spark_refreshes")
+    # (a raw_path with a quote is refused by the var check before any SQL runs;
+    # raw_path_literal escapes it anyway where it reaches Spark SQL)
+    parquet_dir = root / "raw_parquet"
+    parquet_dir.mkdir()
+    with duckdb.connect() as con:
+        for csv_file in sorted(RAW_DIR.glob("*.csv")):
+            target = str(parquet_dir / (csv_file.stem + ".parquet")).replace("'", "''")
+            con.execute(
+                f"copy (select * from read_csv('{csv_file}', header = true, all_varchar = true,"
+                f" delim = ',', quote = '\"', escape = '\"'))"
+                f" to '{target}' (format parquet)"
+            )
+    raw_vars = {"raw_path": parquet_dir.as_uri()}
+    start = time.monotonic()
+    result = run_dbt_spark(["build"], spark_cluster, root / "first", vars=vars_yaml(raw_vars))
+    assert result.returncode == 0, f"dbt build --target spark_thrift failed:\n{output_tail(result)}"
+    seconds = time.monotonic() - start
+    first_output = output_of(result)
+    result = run_dbt_spark(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT],
+                           spark_cluster,
+                           root / "second", vars=vars_yaml({**raw_vars, **SECOND_REFRESH_VARS}))
+    assert result.returncode == 0, f"second refresh on Spark failed:\n{output_tail(result)}"
+    print(f"\nSpark (thrift) build of the sample: {seconds:.0f} s; "
+          f"with the second refresh: {time.monotonic() - start:.0f} s")
+    return spark_cluster.warehouse, Refreshes([], time.monotonic() - start, first_output)
 
 
 def duckdb_relations(duckdb_file: Path) -> list[tuple[str, str]]:
@@ -115,14 +214,27 @@ def normalize(value: object) -> object:
     return value
 
 
-def read_rows(
-    con: duckdb.DuckDBPyConnection, source: str, columns: list[str], where: str = "true"
-) -> list[tuple]:
-    column_list = ", ".join(f'"{name}"' for name in columns)
-    rows = con.execute(
-        f"select {column_list} from {source} where {where} order by {column_list}"
+def refresh_ordinals(con: duckdb.DuckDBPyConnection, changes_source: str) -> dict:
+    """Each build's refreshed_at -> its ordinal (1 = first), from the history table."""
+    times = con.execute(
+        f"select distinct refreshed_at from {changes_source} order by 1"
     ).fetchall()
-    return [tuple(normalize(value) for value in row) for row in rows]
+    return {normalize(row[0]): number for number, row in enumerate(times, start=1)}
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, source: str, columns: list[str],
+              ordinal_columns: tuple[str, ...] = (), ordinals: dict | None = None,
+              where: str = "true") -> list[tuple]:
+    column_list = ", ".join(f'"{name}"' for name in columns)
+    rows = con.execute(f"select {column_list} from {source} where {where}").fetchall()
+    normalized = []
+    for row in rows:
+        values = [normalize(value) for value in row]
+        for index, name in enumerate(columns):
+            if name in ordinal_columns and values[index] is not None:
+                values[index] = ordinals[values[index]]
+        normalized.append(tuple(values))
+    return sorted(normalized, key=lambda row: tuple((value is None, str(value)) for value in row))
 
 
 def close_enough(left: object, right: object) -> bool:
@@ -131,10 +243,76 @@ def close_enough(left: object, right: object) -> bool:
     return left == right
 
 
-def test_spark_builds_every_relation(builds: tuple[Path, Path, str]) -> None:
-    duckdb_file, warehouse, _ = builds
+def spark_source(warehouse: Path, schema: str, table: str) -> str:
+    return f"read_parquet('{warehouse / f'{schema}.db' / table}/*.parquet')"
+
+
+# --- the cluster ------------------------------------------------------------------------
+
+
+def listening_addresses(pids: set[int]) -> set[str]:
+    """host:port of every TCP socket the processes `pids` (and their children) listen on."""
+    tree = set(pids)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in pids or int(fields[2]) in pids:  # child, or in the group
+                tree.add(int(entry.name))
+    inodes = set()
+    for pid in tree:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    addresses = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
+                host_hex, port_hex = fields[1].split(":")
+                # 32-bit words in host (little-endian) order; IPv4-mapped IPv6 -> IPv4
+                raw = bytes.fromhex(host_hex)
+                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                if raw[:12] == bytes(10) + b"\xff\xff":
+                    raw = raw[12:]
+                host = socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6,
+                                        raw)
+                addresses.add(f"{host}:{int(port_hex, 16)}")
+    return addresses
+
+
+def test_cluster_is_healthy_on_localhost_only(spark_cluster: Cluster) -> None:
+    from segwh.spark_cluster import alive_workers, master_status, thrift_answers
+
+    status = master_status(spark_cluster.host, spark_cluster.ports["master_ui"])
+    assert alive_workers(status) == 1
+    assert thrift_answers(spark_cluster.host, spark_cluster.ports["thrift"])
+    addresses = listening_addresses(set(spark_cluster.pids.values()))
+    assert f"127.0.0.1:{spark_cluster.ports['thrift']}" in addresses
+    assert {address.rsplit(":", 1)[0] for address in addresses} == {"127.0.0.1"}, addresses
+    result = subprocess.run(
+        [sys.executable, "-m", "segwh.spark_cluster", "status", "--dir",
+         str(spark_cluster.directory)], cwd=REPO_ROOT, capture_output=True, text=True,
+        check=False)
+    assert result.returncode == 0 and result.stdout.startswith("Spark cluster healthy")
+    thrift_log = (spark_cluster.directory / "logs" / "thrift.log").read_text()
+    assert " INFO " not in thrift_log, "the cluster logs at WARN"
+
+
+# --- DuckDB and Spark give the same relations ------------------------------------------
+
+
+def test_spark_builds_every_relation(duckdb_build, spark_build) -> None:
+    duckdb_file, _ = duckdb_build
+    warehouse, _ = spark_build
     relations = duckdb_relations(duckdb_file)
-    assert len(relations) >= 11, relations
+    assert len(relations) >= 14, relations
     missing = [
         f"{schema}.{table}" for schema, table in relations
         if not list((warehouse / f"{schema}.db" / table).glob("*.parquet"))
@@ -142,11 +320,16 @@ def test_spark_builds_every_relation(builds: tuple[Path, Path, str]) -> None:
     assert not missing, f"relations without parquet files on Spark: {missing}"
 
 
-def test_every_relation_equal_on_both_engines(builds: tuple[Path, Path, str]) -> None:
-    duckdb_file, warehouse, _ = builds
+def test_every_relation_equal_on_both_engines(duckdb_build, spark_build) -> None:
+    duckdb_file, _ = duckdb_build
+    warehouse, _ = spark_build
     differences: list[str] = []
     with duckdb.connect(str(duckdb_file), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
+        ours_ordinals = refresh_ordinals(con, "history.segment_membership_changes")
+        theirs_ordinals = refresh_ordinals(
+            con, spark_source(warehouse, "history", "segment_membership_changes"))
+        assert len(ours_ordinals) == len(theirs_ordinals) == 2
         for schema, table in duckdb_relations(duckdb_file):
             columns = [
                 row[0] for row in con.execute(
@@ -155,20 +338,21 @@ def test_every_relation_equal_on_both_engines(builds: tuple[Path, Path, str]) ->
                     [schema, table],
                 ).fetchall()
             ]
-            spark_source = f"read_parquet('{warehouse / f'{schema}.db' / table}/*.parquet')"
+            source = spark_source(warehouse, schema, table)
             spark_columns = [
-                row[0] for row in con.execute(f"describe select * from {spark_source}").fetchall()
+                row[0] for row in con.execute(f"describe select * from {source}").fetchall()
             ]
             if spark_columns != columns:
                 differences.append(f"{schema}.{table}: columns {spark_columns} != {columns}")
                 continue
             if (schema, table) in NOT_COMPARED_RELATIONS:
                 continue
-            skipped = NOT_COMPARED_COLUMNS.get((schema, table), set())
-            columns = [name for name in columns if name not in skipped]
+            compared = [c for c in columns if c not in NOT_COMPARED.get((schema, table), ())]
+            times = REFRESH_TIME_COLUMNS.get((schema, table), ())
             where = ROWS_COMPARED.get((schema, table), "true")
-            ours = read_rows(con, f'"{schema}"."{table}"', columns, where)
-            theirs = read_rows(con, spark_source, columns, where)
+            ours = read_rows(con, f'"{schema}"."{table}"', compared, times, ours_ordinals,
+                             where)
+            theirs = read_rows(con, source, compared, times, theirs_ordinals, where)
             if len(ours) != len(theirs):
                 differences.append(f"{schema}.{table}: {len(theirs)} rows on Spark, "
                                    f"{len(ours)} on DuckDB")
@@ -176,7 +360,7 @@ def test_every_relation_equal_on_both_engines(builds: tuple[Path, Path, str]) ->
             for row_ours, row_theirs in zip(ours, theirs, strict=True):
                 unequal = [
                     f"{name}: duckdb={a!r} spark={b!r}"
-                    for name, a, b in zip(columns, row_ours, row_theirs, strict=True)
+                    for name, a, b in zip(compared, row_ours, row_theirs, strict=True)
                     if not close_enough(a, b)
                 ]
                 if unequal:
@@ -185,32 +369,216 @@ def test_every_relation_equal_on_both_engines(builds: tuple[Path, Path, str]) ->
     assert not differences, "DuckDB and Spark differ:\n" + "\n".join(differences)
 
 
-def test_clv_is_duckdb_only_on_spark_and_says_so(builds: tuple[Path, Path, str]) -> None:
-    duckdb_file, warehouse, output = builds
-    assert "lifetime value (CLV) is DuckDB-only" in output
+def test_clv_is_duckdb_only_on_spark_and_says_so(duckdb_build, spark_build) -> None:
+    duckdb_file, _ = duckdb_build
+    warehouse, refreshes = spark_build
+    assert "skipping lifetime value (CLV), which is DuckDB-only" in refreshes.output
     assert not (warehouse / "marts.db" / "clv_model_fit").exists()
-
-    def spark(schema: str, table: str) -> str:
-        return f"read_parquet('{warehouse / f'{schema}.db' / table}/*.parquet')"
-
+    profile = spark_source(warehouse, "marts", "customer_profile")
     with duckdb.connect(str(duckdb_file), read_only=True) as con:
         reasons = dict(con.execute(
             "select case when order_count >= 1 then 'buyer' else 'non-buyer' end, "
             "string_agg(distinct coalesce(clv_null_reason, 'null'), ',') "
-            f"from {spark('marts', 'customer_profile')} group by 1").fetchall())
+            f"from {profile} group by 1").fetchall())
         assert reasons == {"buyer": "clv_duckdb_only", "non-buyer": "no_counted_order"}
         predictions = ", ".join(f"count({c})" for c in CLV_PREDICTIONS
                                 if c not in ("clv_null_reason", "is_at_risk_high_value"))
-        assert set(con.execute(
-            f"select {predictions} from {spark('marts', 'customer_profile')}").fetchone()) == {0}
+        assert set(con.execute(f"select {predictions} from {profile}").fetchone()) == {0}
+        assert con.execute("select count(*) filter (where is_at_risk_high_value) "
+                           f"from {profile}").fetchone()[0] == 0
         assert con.execute(
-            "select count(*) filter (where is_at_risk_high_value) "
-            f"from {spark('marts', 'customer_profile')}").fetchone()[0] == 0
+            f"select count(*) from {spark_source(warehouse, 'segments', CLV_SEGMENT)}"
+        ).fetchone()[0] == 0
         assert con.execute(
-            f"select count(*) from {spark('segments', CLV_SEGMENT)}").fetchone()[0] == 0
+            f"select max(member_count) from {spark_source(warehouse, 'marts', 'segment_summary')}"
+            f" where segment = '{CLV_SEGMENT}'").fetchone()[0] == 0
         assert con.execute(
-            f"select member_count from {spark('marts', 'segment_summary')} "
+            "select count(*) from "
+            f"{spark_source(warehouse, 'history', 'segment_membership_changes')} "
             f"where segment = '{CLV_SEGMENT}'").fetchone()[0] == 0
         # on DuckDB the same customers have predictions
         assert con.execute(
             "select count(probability_alive) from marts.customer_profile").fetchone()[0] > 0
+
+
+# --- segment history (every engine, no snapshot) ---------------------------------------
+
+
+def expected_history(memberships: list[set[tuple[str, str]]]) -> tuple[list, list]:
+    """Spells and transitions the two refreshes must give, from the memberships they saw:
+    (customer, segment, from refresh, to refresh or None) and
+    (refresh, customer, from_segment, to_segment)."""
+    first, second = memberships
+    spells = sorted(
+        [(c, s, 1, None) for c, s in first & second]
+        + [(c, s, 1, 2) for c, s in first - second]
+        + [(c, s, 2, None) for c, s in second - first]
+    )
+    transitions = [(1, c, None, s) for c, s in first]
+    left, entered = defaultdict(set), defaultdict(set)
+    for c, s in first - second:
+        left[c].add(s)
+    for c, s in second - first:
+        entered[c].add(s)
+    for customer in set(left) | set(entered):
+        froms = sorted(left[customer]) or [None]
+        tos = sorted(entered[customer]) or [None]
+        transitions += [(2, customer, f, t) for f in froms for t in tos]
+    return spells, sorted(transitions, key=str)
+
+
+def test_history_records_entries_exits_and_moves(duckdb_build) -> None:
+    duckdb_file, refreshes = duckdb_build
+    spells, transitions = expected_history(refreshes.memberships)
+    first, second = refreshes.memberships
+    assert first - second and second - first, "the second refresh must move customers"
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        ordinals = refresh_ordinals(con, "history.segment_membership_changes")
+        history = read_rows(con, "marts.segment_membership_history",
+                            ["customer_id", "segment", "valid_from", "valid_to"],
+                            ("valid_from", "valid_to"), ordinals)
+        moves = read_rows(con, "marts.segment_transitions",
+                          ["refreshed_at", "customer_id", "from_segment", "to_segment"],
+                          ("refreshed_at",), ordinals)
+        current = con.execute("select count(*) from marts.segment_membership_history "
+                              "where is_current <> (valid_to is null)").fetchone()[0]
+    assert sorted(history, key=str) == sorted(spells, key=str)
+    assert sorted(moves, key=str) == transitions
+    assert current == 0
+
+
+def copy_warehouse(duckdb_file: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(duckdb_file, copy)
+    return copy
+
+
+def history_rows(duckdb_file: Path) -> list[tuple]:
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        return con.execute("select * from marts.segment_membership_history "
+                           "order by all").fetchall()
+
+
+def test_history_kept_in_the_former_snapshot_is_carried_over(duckdb_build, tmp_path) -> None:
+    """A warehouse whose history was the dbt snapshot snapshots.segment_membership_snapshot
+    keeps its spells at its first build with the append-only history."""
+    duckdb_file, _ = duckdb_build
+    copy = copy_warehouse(duckdb_file, tmp_path)
+    before = history_rows(copy)
+    with duckdb.connect(str(copy)) as con:
+        # the snapshot's columns, as dbt wrote them (check strategy), from the same spells
+        con.execute("create schema snapshots")
+        con.execute("""
+            create table snapshots.segment_membership_snapshot as
+            select customer_id, segment, as_of_entered as as_of,
+                md5(customer_id || segment || valid_from) as dbt_scd_id,
+                valid_from as dbt_updated_at, valid_from as dbt_valid_from,
+                valid_to as dbt_valid_to
+            from marts.segment_membership_history""")
+        con.execute("drop table history.segment_membership_changes")
+    run_dbt(["run", "--select", *SECOND_REFRESH_SELECT], copy, tmp_path,
+            vars=SECOND_REFRESH_VARS)
+    assert history_rows(copy) == before
+
+
+def test_spark_history_holds_both_refreshes(spark_build) -> None:
+    """Besides the relation-by-relation comparison: Spark's history has both refreshes
+    (entries at both, the exits of the second)."""
+    warehouse, _ = spark_build
+    with duckdb.connect() as con:
+        changes = dict(con.execute(
+            f"select change_type, count(distinct refreshed_at) from "
+            f"{spark_source(warehouse, 'history', 'segment_membership_changes')} group by 1"
+        ).fetchall())
+    assert changes == {"entered": 2, "left": 1}
+
+
+# --- no silent loss on a cluster -------------------------------------------------------
+
+
+def remote_looking_host() -> tuple[str, dict[str, str]]:
+    """A name for this machine that is not localhost/127.0.0.1 (so the target counts as
+    remote) and still reaches the cluster, else 127.0.0.1 with SPARK_REMOTE=true."""
+    name = socket.gethostname()
+    try:
+        reaches = name.lower() not in ("localhost", "127.0.0.1") and \
+            socket.gethostbyname(name) == "127.0.0.1"
+    except OSError:
+        reaches = False
+    return (name, {"SPARK_THRIFT_HOST": name}) if reaches else \
+        ("127.0.0.1", {"SPARK_REMOTE": "true"})
+
+
+def test_remote_target_refuses_a_local_raw_path(spark_cluster: Cluster, tmp_path) -> None:
+    """A thrift host other than localhost/127.0.0.1 is a remote cluster: a local raw_path
+    is refused in one line before anything is built."""
+    host, env = remote_looking_host()
+    result = run_dbt_spark(["run", "--select", "int_as_of_resolved"], spark_cluster, tmp_path,
+                           vars="{raw_path: /data/shop}", **env)
+    output = output_of(result)
+    assert result.returncode != 0
+    assert (f"var raw_path '/data/shop' is on the local file system but target spark_thrift "
+            f"(host {host}) is a remote Spark cluster") in output, output_tail(result)
+    assert "use a URI every host of the cluster reads (hdfs://..., s3a://...)" in output
+    assert "Traceback" not in output
+
+
+def test_remote_target_refuses_a_local_warehouse(spark_cluster: Cluster, tmp_path) -> None:
+    """SPARK_REMOTE=true: a raw_path URI (s3a://) passes, the cluster's warehouse directory
+    on the local file system (file:) is refused in one line."""
+    result = run_dbt_spark(["run", "--select", "int_as_of_resolved"], spark_cluster, tmp_path,
+                           vars="{raw_path: 's3a://shop-bucket/raw'}", SPARK_REMOTE="true")
+    output = output_of(result)
+    assert result.returncode != 0
+    warehouse = "file:" + str(spark_cluster.warehouse)
+    assert (f"the Spark warehouse (spark.sql.warehouse.dir = {warehouse}) is on the local file "
+            "system but target spark_thrift (host 127.0.0.1) is a remote Spark cluster "
+            "(SPARK_REMOTE=true)") in output, output_tail(result)
+    assert "var raw_path" not in output
+
+
+@pytest.fixture(scope="module")
+def loss_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-seed, one-model project writing into the schema whose directory the worker
+    does not share with the Thrift Server, with the real project's macros and on-run-end
+    hook."""
+    root = tmp_path_factory.mktemp("loss_project")
+    real = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
+    project = {
+        "name": real["name"], "version": "0.1.0", "config-version": 2,
+        "profile": real["profile"], "macro-paths": ["macros"], "seed-paths": ["seeds"],
+        "model-paths": ["models"], "on-run-end": real["on-run-end"],
+        "seeds": {real["name"]: {"+schema": SPARK_LOST_SCHEMA, "+file_format": "parquet"}},
+        "models": {real["name"]: {"+schema": SPARK_LOST_SCHEMA, "+materialized": "table",
+                                  "+file_format": "parquet"}},
+    }
+    (root / "dbt_project.yml").write_text(yaml.safe_dump(project))
+    (root / "macros").symlink_to(REPO_ROOT / "macros")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "lost_seed.csv").write_text(
+        "row_id,label\n" + "".join(f"{n},row {n}\n" for n in range(1, 51)))
+    (root / "models").mkdir()
+    (root / "models" / "lost_table.sql").write_text(
+        "select cast(id as int) as row_id from range(1000)\n")
+    return root
+
+
+def needs_isolated_worker() -> None:
+    from segwh.spark_cluster import worker_isolation_available
+
+    if not worker_isolation_available():
+        pytest.skip("simulating a worker on another host needs root and unshare --mount")
+
+
+def test_a_seed_and_a_table_that_read_back_empty_fail(spark_cluster, loss_project,
+                                                      tmp_path) -> None:
+    """The seed's rows and the table's rows land on the worker's own disk: the seed fails as
+    it loads, the table when the run ends, each with one line naming it."""
+    needs_isolated_worker()
+    result = run_dbt_spark(["build"], spark_cluster, tmp_path, project_dir=loss_project)
+    output = output_of(result)
+    assert result.returncode != 0
+    assert (f"Seed {SPARK_LOST_SCHEMA}.lost_seed reads back 0 of its 50 rows: the Spark workers "
+            "wrote where the driver does not read") in output, output_tail(result)
+    assert (f"Table {SPARK_LOST_SCHEMA}.lost_table reads back 0 rows but its model returns rows"
+            in output), output_tail(result)

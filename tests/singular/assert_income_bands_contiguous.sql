@@ -4,6 +4,7 @@
 with
 
 bands as (
+    -- global windows on purpose: one row per income band of the seed (a handful)
     select
         income_bands.income_band,
         income_bands.min_income,

@@ -6,11 +6,15 @@
     incremental_strategy='delete+insert',
     unique_key='order_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_rows_without_id('order_id') }}"
+    pre_hook=[
+        "{{ delete_rows_without_id('order_id') }}",
+        "{{ delete_ids_not_in_raw('orders') }}",
+    ]
 ) }}
 -- Incremental on DuckDB: the base view then holds every row of the ids with a raw row in
 -- the refresh window (macros/incremental/refresh_window.sql), and their rows are replaced;
--- the rows without an id (all rejected, all read again) are deleted first.
+-- the rows without an id (all rejected, all read again) and the rows of ids that are in
+-- no raw row any more (deleted from the full export) are deleted first.
 with
 
 checked as (

@@ -27,7 +27,7 @@ parsed as (
         {{ parse_timestamp('cleaned.updated_at') }} as updated_at_parsed,
         {{ parse_decimal('cleaned.cart_value') }} as cart_value_parsed,
         {{ parse_integer('cleaned.item_count') }} as item_count_parsed,
-        coalesce(upper(cleaned.currency), '{{ var("reporting_currency") | upper }}')
+        coalesce(upper(cleaned.currency), '{{ checked_var("reporting_currency") }}')
             as currency_code
     from cleaned
 ),

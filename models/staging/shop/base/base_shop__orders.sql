@@ -28,7 +28,7 @@ parsed as (
         {{ parse_decimal('cleaned.order_total') }} as order_total_parsed,
         {{ parse_decimal('cleaned.discount_total') }} as discount_total_parsed,
         lower(cleaned.status) as status_lower,
-        coalesce(upper(cleaned.currency), '{{ var("reporting_currency") | upper }}')
+        coalesce(upper(cleaned.currency), '{{ checked_var("reporting_currency") }}')
             as currency_code
     from cleaned
 ),

@@ -1,0 +1,107 @@
+{#
+    The rows of one raw file (its columns from raw_file_columns), as a FROM-clause
+    relation that the view raw_input.<table> selects from. A CSV line that cannot be read
+    as a row (too many or too few fields, an unterminated quote, bytes not valid in the
+    file's encoding: raw-data.md) is not in it: it is added to raw_input.malformed_rows
+    with its table, file, line number and text, and the quarantine reads it from there.
+#}
+{% macro raw_file_relation(path, file_format, table_name, columns) %}
+    {{ return(adapter.dispatch('raw_file_relation', 'segmentation')(
+        path, file_format, table_name, columns)) }}
+{% endmacro %}
+
+{#
+    DuckDB reads a CSV file once, here: into the table raw_input.<table>__file (every
+    column, so every value is checked against the encoding), with store_rejects. The
+    rejects are temporary tables of this connection: the malformed lines are copied to
+    raw_input.malformed_rows before the hook ends. `line` counts CSV records (the header
+    is 1): the file's line number unless an earlier value spans several lines.
+#}
+{% macro default__raw_file_relation(path, file_format, table_name, columns) %}
+    {%- if file_format == 'parquet' -%}
+        {{ return('read_parquet(' ~ raw_path_literal(path) ~ ')') }}
+    {%- endif -%}
+    {%- set file_table = 'raw_input.' ~ table_name ~ '__file' -%}
+    {%- set rejects = 'raw_rejects_' ~ table_name -%}
+    {%- set scans = 'raw_reject_scans_' ~ table_name -%}
+    {%- set column_types = [] -%}
+    {%- for column in columns -%}
+        {%- do column_types.append("'" ~ column.sql ~ "': 'VARCHAR'") -%}
+    {%- endfor -%}
+    {%- call statement('load_' ~ table_name ~ '__file') -%}
+        drop table if exists temp.{{ rejects }};
+        drop table if exists temp.{{ scans }};
+        create or replace table {{ file_table }} as
+        select * from read_csv(
+            {{ raw_path_literal(path) }},
+            header = true, auto_detect = false, columns = { {{- column_types | join(', ') -}} },
+            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            encoding = {{ raw_path_literal(raw_encoding()) }},
+            store_rejects = true, rejects_table = '{{ rejects }}', rejects_scan = '{{ scans }}'
+        );
+        insert into raw_input.malformed_rows
+        select
+            '{{ table_name }}',
+            {{ raw_path_literal(path) }},
+            rejected.line,
+            trim(min(rejected.csv_line), chr(13) || chr(10)),
+            string_agg(distinct rejected.error_type, ', ' order by rejected.error_type)
+        from temp.{{ rejects }} as rejected
+        group by rejected.line
+    {%- endcall -%}
+    {{ return(file_table) }}
+{% endmacro %}
+
+{#
+    Spark: the file is read again by each query on the view (an external table), in
+    PERMISSIVE mode with a corrupt-record column: a line with too many or too few fields
+    or an unterminated quote comes with its text there. Spark decodes bytes that are not
+    valid in the encoding as U+FFFD instead of rejecting the line: a row holding U+FFFD is
+    taken as malformed too (its text rebuilt from its values). Spark gives no line
+    numbers (line_number is null); prepare_raw_inputs says so at the start of the run.
+#}
+{% macro spark__raw_file_relation(path, file_format, table_name, columns) %}
+    {%- set file_table = 'raw_input.' ~ table_name ~ '__file' -%}
+    {%- if file_format == 'parquet' -%}
+        {{ return(file_table) }}
+    {%- endif -%}
+    {%- set column_list = [] -%}
+    {%- for column in columns -%}
+        {%- do column_list.append(column.sql) -%}
+    {%- endfor -%}
+    {%- call statement('drop_' ~ table_name ~ '__file') -%}
+        drop table if exists {{ file_table }}
+    {%- endcall -%}
+    {%- call statement('register_' ~ table_name ~ '__file') -%}
+        create table {{ file_table }} (
+            {%- for name in column_list %}
+            {{ name }} string,
+            {%- endfor %}
+            _corrupt_record string
+        )
+        using csv
+        options (
+            path {{ raw_path_literal(path) }},
+            header 'true', sep ',', quote '"', escape '"', multiLine 'true',
+            inferSchema 'false', encoding {{ raw_path_literal(raw_encoding()) }},
+            mode 'PERMISSIVE', columnNameOfCorruptRecord '_corrupt_record'
+        )
+    {%- endcall -%}
+    {%- set has_replacement = "instr(concat_ws('', " ~ column_list | join(', ')
+        ~ "), decode(unhex('EFBFBD'), 'UTF-8')) > 0" -%}
+    {#- Spark refuses a query on a CSV file that reads only the corrupt-record column:
+        every query here reads the other columns too -#}
+    {%- call statement('malformed_' ~ table_name) -%}
+        insert into raw_input.malformed_rows
+        select
+            '{{ table_name }}',
+            {{ raw_path_literal(path) }},
+            cast(null as bigint),
+            coalesce(_corrupt_record, concat_ws(',', {{ column_list | join(', ') }})),
+            case when _corrupt_record is null then 'INVALID ENCODING' else 'MALFORMED' end
+        from {{ file_table }}
+        where _corrupt_record is not null or {{ has_replacement }}
+    {%- endcall -%}
+    {{ return('(select * from ' ~ file_table ~ ' where _corrupt_record is null and not '
+        ~ has_replacement ~ ')') }}
+{% endmacro %}

@@ -1,0 +1,35 @@
+-- The raw CSV lines that could not be read as a row of their table (raw-data.md: too many
+-- or too few fields, an unterminated quote, bytes not valid in the file's encoding), as
+-- the on-run-start hook prepare_raw_inputs recorded them. The quarantine lists them with
+-- reason malformed_row. None in the sample mode (dbt loads the seeds and checks them).
+{{ config(materialized='view') }}
+
+with
+
+{% if raw_mode() == 'sample' -%}
+malformed as (
+    select
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as line_number,
+        cast(null as {{ dbt.type_string() }}) as raw_line,
+        cast(null as {{ dbt.type_string() }}) as error_type
+    where 1 = 0
+),
+{%- else -%}
+malformed as (
+    select * from {{ source('shop', 'malformed_rows') }}
+),
+{%- endif %}
+
+final as (
+    select
+        malformed.source_table,
+        malformed.source_file,
+        malformed.line_number,
+        malformed.raw_line,
+        malformed.error_type
+    from malformed
+)
+
+select * from final
