@@ -223,6 +223,86 @@ def section_lifecycle_rfm(path, segment: str) -> None:
             )
 
 
+def fit_caption(fit: dict | None) -> str:
+    """One line on the fitted models (marts.clv_model_fit)."""
+    if fit is None:
+        return "Model fit: not available in this warehouse (marts.clv_model_fit)."
+    if fit["status"] == "not_fitted":
+        return f"Not fitted ({fit['bgnbd_null_reason']}): predictions are null."
+    text = (
+        f"Fitted on {int(fit['buyer_count'])} buyers ({int(fit['repeat_buyer_count'])} repeat "
+        f"buyers), horizon {int(fit['clv_horizon_days'])} days. BG/NBD r = {fit['bgnbd_r']:.3g}, "
+        f"α = {fit['bgnbd_alpha']:.3g} days, a = {fit['bgnbd_a']:.3g}, b = {fit['bgnbd_b']:.3g}"
+    )
+    if fit["status"] == "fitted":
+        text += (
+            f"; Gamma-Gamma p = {fit['gg_p']:.3g}, q = {fit['gg_q']:.3g}, "
+            f"γ = {fit['gg_gamma']:.3g}"
+        )
+    if fit.get("notes"):
+        text += f". Note: {fit['notes']}"
+    return text + "."
+
+
+def section_lifetime_value(path, segment: str, context: data.ReportingContext) -> None:
+    with st.container(key="lifetime_value"):
+        st.header("Lifetime value and churn risk")
+        if not data.clv_available(path):
+            not_available("Lifetime value", "customer_profile.predicted_clv, probability_alive")
+            return
+        st.caption(fit_caption(data.clv_fit(path)))
+        left, right = st.columns(2)
+        points = data.predicted_vs_historical(path, segment)
+        if points.empty:
+            left.info("No buyer with a prediction in this selection.")
+        else:
+            left.altair_chart(
+                alt.Chart(points, title="Predicted vs historical value (per buyer)")
+                .mark_circle(opacity=0.6)
+                .encode(
+                    x=alt.X("lifetime_value:Q",
+                          title=f"historical lifetime value ({context.currency})"),
+                    y=alt.Y("predicted_clv:Q",
+                          title=f"predicted value, next horizon ({context.currency})"),
+                    color=alt.Color(
+                        "probability_alive:Q", title="P(alive)",
+                        scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
+                    ),
+                    tooltip=list(points.columns),
+                ),
+                use_container_width=True,
+            )
+        risk = data.churn_risk(path, segment)
+        if risk.empty:
+            right.info("No buyer with a churn probability in this selection.")
+        else:
+            right.altair_chart(
+                alt.Chart(risk, title="Churn risk: buyers per probability of being alive")
+                .mark_bar()
+                .encode(
+                    x=alt.X("band:N", title="P(alive)", sort=list(risk["band"])),
+                    y=alt.Y("customers:Q"),
+                    tooltip=["band", "customers", "predicted_clv", "predicted_value_lost"],
+                ),
+                use_container_width=True,
+            )
+        st.subheader(
+            f"At-risk high-value customers, by predicted value lost ({context.currency})"
+        )
+        at_risk = data.at_risk_list(path, segment)
+        if at_risk.empty:
+            st.info(
+                "No VIP is below the at-risk threshold (var at_risk_max_probability_alive) "
+                "in this selection."
+            )
+        else:
+            money = context.money
+            st.table(at_risk.set_index("customer_id").style.format({
+                "predicted_value_lost": money, "predicted_clv": money,
+                "lifetime_value": money, "probability_alive": "{:.3f}",
+            }))
+
+
 def section_transitions(path, segment: str, context: data.ReportingContext) -> None:
     st.header("Segment transitions over time")
     refreshes = data.refresh_count(path)
@@ -289,7 +369,7 @@ def main() -> None:
     labels = [version.label for version in versions]
     choice = st.sidebar.selectbox("As of (refresh)", labels, index=0)
     version = versions[labels.index(choice)]
-    segments = [data.ALL_CUSTOMERS, *data.SEGMENT_FLAGS]
+    segments = [data.ALL_CUSTOMERS, *data.segment_names(version.path)]
     wanted = st.query_params.get("segment", data.ALL_CUSTOMERS)
     segment = st.sidebar.selectbox(
         "Segment", segments, index=segments.index(wanted) if wanted in segments else 0
@@ -310,6 +390,7 @@ def main() -> None:
     section_demographics(path, segment)
     section_channels(path, segment)
     section_lifecycle_rfm(path, segment)
+    section_lifetime_value(path, segment, context)
     section_transitions(path, segment, context)
     section_lookup(path, context)
 

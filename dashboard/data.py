@@ -8,6 +8,10 @@ never holds a lock that would get in the way. Older publishes kept by the refres
 Charts that need a relation or column which is not in the warehouse yet (e.g. lifecycle
 and RFM columns of marts.customer_profile) are told so through `has_columns` /
 `relation_exists`, and the app says "not available in this warehouse" for them.
+
+The segments offered are the ones the chosen warehouse file has (marts.segment_summary), and
+a segment filters customers by membership of its relation in schema `segments`: an earlier
+version built before a segment existed simply does not offer it.
 """
 
 from __future__ import annotations
@@ -31,17 +35,6 @@ WORLD_GEOMETRY = Path(__file__).resolve().parent / "geo" / "countries-110m.json"
 # that type is shown with the currency code.
 MONEY_TYPE = "DECIMAL(18,2)"
 
-# segment (relation in schema segments) -> its boolean in marts.customer_profile
-SEGMENT_FLAGS: dict[str, str] = {
-    "vip": "is_vip",
-    "hesitant": "is_hesitant",
-    "registered_no_order": "is_registered_no_order",
-    "geographic": "is_geographic",
-    "loyal": "is_loyal",
-    "one_time_buyers": "is_one_time_buyer",
-    "coupon_lovers": "is_coupon_lover",
-    "cart_abandoners": "is_cart_abandoner",
-}
 ALL_CUSTOMERS = "all customers"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -164,13 +157,22 @@ def warehouse_versions(published: Path | None = None) -> list[WarehouseVersion]:
     return found
 
 
+def segment_names(path: Path) -> list[str]:
+    """The segments of this warehouse (marts.segment_summary), largest first."""
+    frame = query(
+        path, "select segment from marts.segment_summary order by member_count desc, segment"
+    )
+    return [str(name) for name in frame["segment"]]
+
+
 def segment_filter(segment: str) -> str:
-    """A where-clause condition on marts.customer_profile for the chosen segment."""
+    """A where-clause condition on marts.customer_profile (alias `profiles`) for the chosen
+    segment: membership of its relation segments.<segment>."""
     if segment == ALL_CUSTOMERS:
         return "true"
-    flag = SEGMENT_FLAGS[segment]
-    assert _IDENTIFIER.match(flag)
-    return f"profiles.{flag}"
+    if not _IDENTIFIER.match(segment):
+        raise ValueError(f"not a segment name: {segment!r}")
+    return f'profiles.customer_id in (select customer_id from segments."{segment}")'
 
 
 def segment_summary(path: Path) -> pd.DataFrame:
@@ -326,3 +328,66 @@ def customer(path: Path, customer_id: str) -> pd.DataFrame:
         "select * from marts.customer_profile where customer_id = ?",
         [customer_id.strip()],
     )
+
+
+# --- lifetime value (BG/NBD + Gamma-Gamma; DuckDB builds only) ---------------------------
+
+CLV_COLUMNS = ["lifetime_value", "predicted_clv", "probability_alive", "predicted_value_lost",
+               "is_at_risk_high_value"]
+SCATTER_POINTS = 5000
+AT_RISK_ROWS = 50
+
+
+def clv_available(path: Path) -> bool:
+    return has_columns(path, "marts", "customer_profile", CLV_COLUMNS)
+
+
+def predicted_vs_historical(path: Path, segment: str) -> pd.DataFrame:
+    """Buyers with a prediction: historical lifetime_value against predicted_clv (at most
+    SCATTER_POINTS of them, a fixed sample, for the scatter chart)."""
+    return query(
+        path,
+        "select profiles.customer_id, cast(profiles.lifetime_value as double) as lifetime_value, "
+        "cast(profiles.predicted_clv as double) as predicted_clv, profiles.probability_alive, "
+        "profiles.is_at_risk_high_value "
+        "from marts.customer_profile as profiles "
+        f"where profiles.predicted_clv is not null and {segment_filter(segment)} "
+        f"using sample {SCATTER_POINTS} rows (reservoir, 16)",
+    )
+
+
+def churn_risk(path: Path, segment: str) -> pd.DataFrame:
+    """Buyers per band of probability_alive (0.0-0.1 ... 0.9-1.0), with what they are worth."""
+    return query(
+        path,
+        "select least(floor(profiles.probability_alive * 10), 9) / 10 as band_start, "
+        "count(*) as customers, cast(sum(profiles.predicted_clv) as double) as predicted_clv, "
+        "cast(sum(profiles.predicted_value_lost) as double) as predicted_value_lost "
+        "from marts.customer_profile as profiles "
+        f"where profiles.probability_alive is not null and {segment_filter(segment)} "
+        "group by 1 order by 1",
+    ).assign(band=lambda frame: [f"{start:.1f}-{start + 0.1:.1f}" for start in frame["band_start"]])
+
+
+def at_risk_list(path: Path, segment: str) -> pd.DataFrame:
+    """Members of at_risk_high_value, largest predicted value lost first (AT_RISK_ROWS)."""
+    return query(
+        path,
+        "select profiles.customer_id, cast(profiles.predicted_value_lost as double) "
+        "as predicted_value_lost, profiles.probability_alive, "
+        "cast(profiles.predicted_clv as double) as predicted_clv, "
+        "cast(profiles.lifetime_value as double) as lifetime_value, profiles.order_count, "
+        "profiles.days_since_last_order "
+        "from marts.customer_profile as profiles "
+        f"where profiles.is_at_risk_high_value and {segment_filter(segment)} "
+        "order by profiles.predicted_value_lost desc, profiles.customer_id "
+        f"limit {AT_RISK_ROWS}",
+    )
+
+
+def clv_fit(path: Path) -> dict | None:
+    """The row of marts.clv_model_fit (None when the warehouse has none)."""
+    if not relation_exists(path, "marts", "clv_model_fit"):
+        return None
+    frame = query(path, "select * from marts.clv_model_fit")
+    return None if frame.empty else frame.iloc[0].to_dict()

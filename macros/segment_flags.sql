@@ -13,5 +13,6 @@
         ('one_time_buyers', 'is_one_time_buyer'),
         ('coupon_lovers', 'is_coupon_lover'),
         ('cart_abandoners', 'is_cart_abandoner'),
+        ('at_risk_high_value', 'is_at_risk_high_value'),
     ]) }}
 {% endmacro %}

@@ -14,11 +14,12 @@ import pyarrow as pa
 
 from segwh import _gen_text as tx
 from segwh import _gen_vocab as vb
+from segwh.segments import SEGMENT_FLAGS
 
 D = 86_400
 H = 3_600
-SEGMENTS = ["vip", "hesitant", "registered_no_order", "loyal", "one_time_buyers",
-            "coupon_lovers", "cart_abandoners"]
+# every segment of the registry but geographic (everyone is in it): each needs a rule below
+SEGMENTS = [segment for segment in SEGMENT_FLAGS if segment != "geographic"]
 VIP_ORDER_TOTAL = "5000000.00"
 VIP_LTV_CENTS = 1_500_000_000  # 15 million USD: far above any random customer
 
@@ -148,7 +149,9 @@ def expectations(ps: list[Plant]) -> list[tuple[str, str, bool]]:
     random customers. VIP, hesitant and loyal compare with store-wide figures, so they are
     written only at the extremes: no order (never VIP), a lifetime value of 15 million USD
     or more (no random customer comes near), fewer than 4 orders (never loyal), 60 orders
-    (far above any average), fewer than 5 recent visits (never hesitant)."""
+    (far above any average), fewer than 5 recent visits (never hesitant). At-risk high value
+    depends on the BG/NBD fit of all customers: only "never" is certain, for non-VIPs and for
+    customers with at most one counted order (no repeat purchase: P(alive) = 1)."""
     out: list[tuple[str, str, bool]] = []
     for p in ps:
         m = metrics(p)
@@ -164,6 +167,7 @@ def expectations(ps: list[Plant]) -> list[tuple[str, str, bool]]:
             "coupon_lovers": n >= 2 and m["coupon_orders"] == n,
             "cart_abandoners": m["abandoned"] >= 1,
         }
+        known["at_risk_high_value"] = False if n <= 1 or known["vip"] is False else None
         out += [(p.cid, s, v) for s in SEGMENTS if (v := known[s]) is not None]
     return out
 

@@ -17,7 +17,11 @@ Measures, side by side, on N generated customers (the data is cached in ``--data
   sessions, carts, a few late-arriving rows inside the lookback window and re-exported
   orders with a later ``updated_at``), then ``dbt build`` on the warehouse of ``build``;
 * ``planted``: the planted customers' segments (after ``build``) against the generator's
-  ``expected_segments.csv``.
+  ``expected_segments.csv``;
+* ``clv``: the lifetime-value step (issue 16): the two dbt Python models
+  (``int_clv_models_fitted``, ``int_customers_clv_predicted``) as timed inside the
+  ``build`` or ``run`` step (``run`` is done when neither is asked for), and the same fit and
+  predictions alone in a plain process (``python -m segwh.clv.timing``) with its peak memory.
 
 With ``--engine spark`` only ``build`` runs, as ``dbt build --target spark_thrift`` against
 the Spark cluster at ``SPARK_THRIFT_HOST``/``SPARK_THRIFT_PORT`` (``make spark-cluster``);
@@ -47,18 +51,13 @@ from typing import Any
 
 import duckdb
 
+from segwh.segments import SEGMENT_FLAGS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RAW_TABLES = ("customers", "orders", "order_items", "products", "sessions", "carts")
-FLAGS = {
-    "vip": "is_vip",
-    "hesitant": "is_hesitant",
-    "registered_no_order": "is_registered_no_order",
-    "loyal": "is_loyal",
-    "one_time_buyers": "is_one_time_buyer",
-    "coupon_lovers": "is_coupon_lover",
-    "cart_abandoners": "is_cart_abandoner",
-}
-STEPS = ("build", "run", "floor", "scan", "write", "incremental", "planted")
+FLAGS = SEGMENT_FLAGS  # segment relation -> profile flag (macros/segment_flags.sql)
+STEPS = ("build", "run", "floor", "scan", "write", "incremental", "planted", "clv")
+CLV_MODELS = ("int_clv_models_fitted", "int_customers_clv_predicted")
 # issue 5's targets at 1M customers: (what, ratio or report key, limit)
 TARGETS = (
     ("dbt run <= 45 s", ("run", "seconds"), 45),
@@ -66,6 +65,12 @@ TARGETS = (
     ("peak RSS <= 4 GB (MB)", ("dbt", "peak_rss_mb"), 4096),
     ("run / engine floor <= 1.25", ("ratios", "run_over_engine_floor"), 1.25),
     ("incremental / build <= 0.15", ("ratios", "incremental_over_build"), 0.15),
+)
+# issue 16's targets for the CLV step at 1M customers
+CLV_TARGETS = (
+    ("CLV models in dbt <= 15 s", ("clv", "models_seconds"), 15),
+    ("CLV alone <= 15 s", ("clv", "seconds"), 15),
+    ("CLV alone peak RSS <= 1 GB (MB)", ("clv", "peak_rss_mb"), 1024),
 )
 
 
@@ -471,6 +476,28 @@ def check_planted(duckdb_path: Path, raw_dir: Path) -> dict[str, Any]:
     return {"checked": len(expectations), "wrong": wrong, "ok": not wrong}
 
 
+def clv_step(args: argparse.Namespace, dbt_step: dict[str, Any], dbt_db: Path) -> dict[str, Any]:
+    """The CLV models' times inside the dbt step, and the CLV step alone in a plain process."""
+    models = {name: dbt_step.get("models", {}).get(name) for name in CLV_MODELS}
+    log = args.work / "clv.log"
+    alone = run_measured([sys.executable, "-m", "segwh.clv.timing", str(dbt_db)],
+                         dict(os.environ), log)
+    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+    timing = json.loads(lines[-1]) if lines else {}
+    return {
+        "models": models,
+        "models_seconds": round(sum(v for v in models.values() if v is not None), 2)
+        if all(v is not None for v in models.values()) else None,
+        "seconds": timing.get("seconds"),
+        "peak_rss_mb": alone["peak_rss_mb"],
+        "process_seconds": alone["seconds"],
+        "exit": alone["exit"],
+        **{key: timing.get(key) for key in (
+            "buyers", "distinct_profiles", "read_seconds", "fit_seconds", "predict_seconds",
+            "cpu_seconds", "cpu_read_seconds", "cpu_fit_seconds", "cpu_predict_seconds")},
+    }
+
+
 # --- report -------------------------------------------------------------------------
 
 
@@ -518,6 +545,15 @@ def print_table(report: dict[str, Any]) -> None:
             exit_note = "" if step.get("exit", 0) == 0 else f" FAILED (exit {step['exit']})"
             print(f"{name:<26}{step['seconds']:>10}{step.get('peak_rss_mb', ''):>10}  "
                   f"{notes[name]}{exit_note}")
+    if "clv" in steps:
+        clv = steps["clv"]
+        exit_note = "" if clv.get("exit", 0) == 0 else f" FAILED (exit {clv['exit']})"
+        print(f"{'clv (alone)':<26}{clv['seconds']!s:>10}{clv['peak_rss_mb']:>10}  "
+              f"{clv['buyers']} buyers, {clv['distinct_profiles']} distinct (x, t_x, T): read "
+              f"{clv['read_seconds']} s, fit {clv['fit_seconds']} s, predict "
+              f"{clv['predict_seconds']} s (CPU {clv['cpu_seconds']} s){exit_note}")
+        print(f"{'clv (dbt models)':<26}{clv['models_seconds']!s:>10}{'':>10}  "
+              + ", ".join(f"{k} {v} s" for k, v in clv["models"].items()))
     if "planted" in steps:
         planted = steps["planted"]
         right = planted["checked"] - len(planted["wrong"])
@@ -536,6 +572,12 @@ def print_table(report: dict[str, Any]) -> None:
             value = (ratios if section == "ratios" else steps.get(section, {})).get(key)
         verdict = "not measured" if value is None else ("met" if value <= limit else "missed")
         print(f"  {what:<30}{'' if value is None else value:>10}  {verdict}")
+    if "clv" in steps:
+        print(f"targets (issue 16, CLV step at 1M customers; this run: {report['customers']}):")
+        for what, (section, key), limit in CLV_TARGETS:
+            value = steps[section].get(key)
+            verdict = "not measured" if value is None else ("met" if value <= limit else "missed")
+            print(f"  {what:<30}{'' if value is None else value:>10}  {verdict}")
     print(f"written: {report['file']}")
 
 
@@ -587,7 +629,9 @@ def main(argv: list[str] | None = None) -> int:
         steps["build"] = run_dbt(args, "build", ["build"], build_db, raw_dir)
     if "planted" in steps_wanted and steps["build"]["exit"] == 0:
         steps["planted"] = check_planted(build_db, raw_dir)
-    if "run" in steps_wanted or "floor" in steps_wanted or "write" in steps_wanted:
+    clv_needs_run = "clv" in steps_wanted and "build" not in steps_wanted
+    if ("run" in steps_wanted or "floor" in steps_wanted or "write" in steps_wanted
+            or clv_needs_run):
         print("full dbt run ...", flush=True)
         seeded = run_dbt(args, "seed", ["seed"], run_db, raw_dir)  # not timed: seeds only
         steps["run"] = run_dbt(args, "run", ["run"], run_db, raw_dir,
@@ -601,6 +645,11 @@ def main(argv: list[str] | None = None) -> int:
     if "scan" in steps_wanted:
         print("scan floor ...", flush=True)
         steps["scan"] = scan_floor(args, raw_dir)
+    if "clv" in steps_wanted:
+        source, source_db = ("build", build_db) if "build" in steps else ("run", run_db)
+        if steps[source]["exit"] == 0:
+            print("CLV step alone ...", flush=True)
+            steps["clv"] = clv_step(args, steps[source], source_db)
     if "incremental" in steps_wanted and steps["build"]["exit"] == 0:
         print("one more day of data, incremental dbt build ...", flush=True)
         next_day = ensure_next_day(raw_dir, manifest)

@@ -50,17 +50,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from segwh.preflight import WarehouseUnusable, check_relations, connect_read_only, first_line
+from segwh.segments import SEGMENTS  # the registry: macros/segment_flags.sql
 
-SEGMENTS: tuple[str, ...] = (
-    "vip",
-    "hesitant",
-    "registered_no_order",
-    "geographic",
-    "loyal",
-    "one_time_buyers",
-    "coupon_lovers",
-    "cart_abandoners",
-)
 CHANNELS: tuple[str, ...] = ("sms", "email", "ads")
 FORMATS: tuple[str, ...] = ("csv", "parquet")
 CONTACT_RELATION = "staging.stg_shop__customers"

@@ -3,11 +3,13 @@
 -- compared as exact integer products, never as rounded averages.
 {%- set vip = fraction_var('vip_top_percent') %}
 {%- set coupon_share = fraction_var('coupon_lover_min_share') %}
+{%- set at_risk_alive = fraction_var('at_risk_max_probability_alive') %}
 
 with
 
 customers as (
-    select * from {{ ref('int_customers_aggregated') }}
+    -- the metrics of int_customers_aggregated with the lifetime-value columns
+    select * from {{ ref('int_customers_valued') }}
 ),
 
 store as (
@@ -42,7 +44,7 @@ vip_threshold as (
         >= cast(store.buyer_count as {{ dbt.type_bigint() }}) * {{ vip.numerator }}
 ),
 
-final as (
+flagged as (
     select
         customers.*,
         store.customer_count,
@@ -84,6 +86,20 @@ final as (
     from customers
     cross join store
     cross join vip_threshold
+),
+
+final as (
+    select
+        flagged.*,
+        -- VIPs the model says have probably churned: probability_alive < n/d  <=>
+        -- probability_alive * d < n (null probability, e.g. on Spark: not at risk)
+        coalesce(
+            flagged.is_vip
+            and flagged.probability_alive * {{ at_risk_alive.denominator }}
+            < {{ at_risk_alive.numerator }},
+            false
+        ) as is_at_risk_high_value
+    from flagged
 )
 
 select * from final

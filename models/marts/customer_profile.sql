@@ -1,7 +1,7 @@
 -- One wide row per customer of the population: every metric of segments.md, one boolean
 -- per segment, and the customer picture: lifecycle stage, spend tier, demographics,
--- channel, interests, purchase cycle and RFM. Holds no raw e-mail or phone number (only
--- email_sha256).
+-- channel, interests, purchase cycle, RFM and predicted lifetime value. Holds no raw
+-- e-mail or phone number (only email_sha256).
 with
 
 customers as (
@@ -64,6 +64,7 @@ final as (
         customers.is_one_time_buyer,
         customers.is_coupon_lover,
         customers.is_cart_abandoner,
+        customers.is_at_risk_high_value,
         scored.lifecycle_stage,
         scored.spend_tier,
         described.age,
@@ -87,6 +88,18 @@ final as (
         scored.frequency_score,
         scored.monetary_score,
         scored.rfm_group,
+        customers.repeat_purchase_days,
+        customers.repeat_recency_days,
+        customers.days_since_first_purchase,
+        customers.mean_repeat_order_value,
+        customers.expected_orders_next_horizon,
+        customers.probability_alive,
+        customers.expected_order_value,
+        customers.predicted_clv,
+        customers.predicted_value_lost,
+        customers.predicted_spend_tier,
+        customers.clv_horizon_days,
+        customers.clv_null_reason,
         described.email_sha256
     from customers
     left join described

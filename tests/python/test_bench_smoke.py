@@ -1,8 +1,8 @@
 """Smoke test of the benchmark script (the benchmark itself is `make bench`, not a test).
 
 Runs `python -m segwh.bench` on a tiny generated shop with the cheap steps only (the
-scan floor; the write floor after a dbt run), checks the table is printed, the JSON
-written and the data cached.
+scan floor; the write floor and the CLV step after a dbt run), checks the table is printed,
+the JSON written and the data cached.
 """
 
 from __future__ import annotations
@@ -48,12 +48,18 @@ def test_bench_scan_step_writes_report(tmp_path) -> None:
     assert json.loads(reports[-1].read_text())["generated_seconds"] is None  # cached
 
 
-def test_bench_write_floor_writes_every_raw_table_with_clean_types(tmp_path) -> None:
-    result = run_bench(tmp_path, "run,write", timeout=300)
+def test_bench_write_floor_and_clv_step(tmp_path) -> None:
+    result = run_bench(tmp_path, "run,write,clv", timeout=300)
     assert "run / write" in result.stdout and "dbt run <= 45 s" in result.stdout
     report = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
     assert set(report["steps"]["write"]["tables"]) == set(bench.RAW_TABLES)
     assert report["ratios"]["run_over_write_floor"] > 0
+    # the CLV step: both Python models timed inside the dbt run, and alone with its memory
+    clv = report["steps"]["clv"]
+    assert set(clv["models"]) == set(bench.CLV_MODELS) and clv["models_seconds"] > 0
+    assert clv["exit"] == 0 and clv["buyers"] > 0 and clv["peak_rss_mb"] > 0
+    assert clv["fit_seconds"] >= 0 and clv["predict_seconds"] >= 0
+    assert "clv (alone)" in result.stdout and "CLV alone peak RSS <= 1 GB" in result.stdout
 
 
 def test_write_floor_casts_to_the_clean_types() -> None:

@@ -2,7 +2,8 @@
 
 A warehouse is built from the small-dirty fixture twice (as_of 2025-06-01, kept as an
 earlier version, then as_of 2025-07-01 published), so the as-of filter has two choices
-and the segment history has two refreshes. Streamlit serves dashboard/app.py on a free
+and the segment history has two refreshes (at_risk_max_probability_alive 0.95, so that the
+at-risk list has members). Streamlit serves dashboard/app.py on a free
 localhost port; Selenium loads it and checks that the charts rendered and that the numbers
 shown equal the marts. Screenshots go to docs/screenshots/ (committed, shown in the README).
 """
@@ -44,6 +45,7 @@ BUILD_MODELS_ONLY = [
 ]
 WAIT_SECONDS = 45
 SUMMARY_SQL = "select segment, member_count from marts.segment_summary"
+AT_RISK_MAX = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,9 @@ def dashboard_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_dir = tmp_path_factory.mktemp("dashboard")
     published = tmp_dir / "wh" / "warehouse.duckdb"
     published.parent.mkdir()
-    raw_vars = {"raw_path": str(FIXTURE_RAW_DIR)}
+    # a higher at-risk threshold than the default 0.5, so that the fixture's at-risk list is
+    # not empty (its VIPs' probability_alive is 0.88 or more)
+    raw_vars = {"raw_path": str(FIXTURE_RAW_DIR), "at_risk_max_probability_alive": AT_RISK_MAX}
     run_dbt(BUILD_MODELS_ONLY, published, tmp_dir, vars={**raw_vars, "as_of": EARLIER_AS_OF})
     versions = published.parent / "versions"
     versions.mkdir()
@@ -305,3 +309,32 @@ def test_as_of_filter_offers_the_earlier_refresh(
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: rendered_charts(d) >= 8)
     rows = tables(browser)[0][1:]
     assert {row[0]: int(row[1]) for row in rows} == earlier_summary
+
+
+def test_lifetime_value_section(
+    dashboard_url: str, browser: WebDriver, dashboard_warehouse: Path
+) -> None:
+    with duckdb.connect(str(dashboard_warehouse), read_only=True) as con:
+        at_risk = [row[0] for row in con.execute(
+            "select customer_id from segments.at_risk_high_value "
+            "order by predicted_value_lost desc, customer_id").fetchall()]
+        buyers = con.execute("select buyer_count from marts.clv_model_fit").fetchone()[0]
+    assert at_risk, "the fixture at threshold 0.95 has at-risk VIPs"
+    load(browser, dashboard_url, min_charts=9)
+    section = browser.find_element(By.CSS_SELECTOR, ".st-key-lifetime_value")
+    # centred: below Streamlit's sticky top bar, which would cover the section's header
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", section)
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: len([c for c in section.find_elements(
+            By.CSS_SELECTOR, "[data-testid=stVegaLiteChart]")
+            if c.find_elements(By.CSS_SELECTOR, "canvas, svg")]) == 2
+    )
+    text = section.text
+    assert "Predicted vs historical value" in section.get_attribute("innerHTML")
+    assert f"Fitted on {buyers} buyers" in text
+    rows = section.find_elements(By.CSS_SELECTOR, "[data-testid=stTable] tbody tr")
+    shown = [row.find_elements(By.CSS_SELECTOR, "th, td")[0].text.strip() for row in rows]
+    assert shown == at_risk
+    time.sleep(1.0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    section.screenshot(str(SCREENSHOTS / "dashboard-clv.png"))

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from dashboard import data
+from segwh.segments import SEGMENTS
 
 
 def test_versions_lists_the_published_file_then_kept_ones(
@@ -29,7 +30,19 @@ def test_versions_lists_the_published_file_then_kept_ones(
     assert data.warehouse_versions(tmp_path / "missing.duckdb") == []
 
 
-@pytest.mark.parametrize("segment", [data.ALL_CUSTOMERS, *data.SEGMENT_FLAGS])
+def test_segments_offered_are_the_warehouse_s(acceptance_db: Path, tmp_path: Path) -> None:
+    assert sorted(data.segment_names(acceptance_db)) == sorted(SEGMENTS)
+    older = tmp_path / "warehouse.duckdb"  # built before at_risk_high_value existed
+    shutil.copyfile(acceptance_db, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("delete from marts.segment_summary where segment = 'at_risk_high_value'")
+        con.execute("drop table segments.at_risk_high_value")
+    assert "at_risk_high_value" not in data.segment_names(older)
+    with pytest.raises(ValueError):
+        data.segment_filter("vip; drop table x")
+
+
+@pytest.mark.parametrize("segment", [data.ALL_CUSTOMERS, *SEGMENTS])
 def test_headline_and_places_match_the_marts(acceptance_db: Path, segment: str) -> None:
     totals = data.headline(acceptance_db, segment)
     places = data.by_country_city(acceptance_db, segment)
@@ -75,3 +88,39 @@ def test_lookup_returns_one_profile_row(acceptance_db: Path) -> None:
     row = data.customer(acceptance_db, f"  {customer_id} ")
     assert list(row["customer_id"]) == [customer_id]
     assert data.customer(acceptance_db, "no-such-customer").empty
+
+
+def test_lifetime_value_charts_match_the_profile(acceptance_db: Path) -> None:
+    assert data.clv_available(acceptance_db)
+    with duckdb.connect(str(acceptance_db), read_only=True) as con:
+        with_prediction, with_probability = con.execute(
+            "select count(predicted_clv), count(probability_alive) from marts.customer_profile"
+        ).fetchone()
+    points = data.predicted_vs_historical(acceptance_db, data.ALL_CUSTOMERS)
+    assert len(points) == min(with_prediction, data.SCATTER_POINTS) and len(points) > 0
+    risk = data.churn_risk(acceptance_db, data.ALL_CUSTOMERS)
+    assert risk["customers"].sum() == with_probability
+    assert list(risk["band_start"]) == sorted(risk["band_start"])
+    assert set(risk["band"]) <= {f"{k / 10:.1f}-{(k + 1) / 10:.1f}" for k in range(10)}
+    fit = data.clv_fit(acceptance_db)
+    assert fit is not None and fit["status"] in ("fitted", "fitted_without_spend")
+
+
+def test_at_risk_list_is_the_segment_by_value_lost(acceptance_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(acceptance_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        # three buyers marked at risk in a copy (the fixture has none at the default threshold)
+        chosen = [row[0] for row in con.execute(
+            "select customer_id from marts.customer_profile where predicted_value_lost > 0 "
+            "order by customer_id limit 3").fetchall()]
+        con.execute("update marts.customer_profile set is_at_risk_high_value = "
+                    "customer_id in (select unnest(?))", [chosen])
+        expected = [row[0] for row in con.execute(
+            "select customer_id from marts.customer_profile where is_at_risk_high_value "
+            "order by predicted_value_lost desc, customer_id").fetchall()]
+    listed = data.at_risk_list(copy, data.ALL_CUSTOMERS)
+    assert len(chosen) == 3 and list(listed["customer_id"]) == expected
+    assert list(listed["predicted_value_lost"]) == sorted(listed["predicted_value_lost"],
+                                                          reverse=True)
+    assert data.at_risk_list(acceptance_db, data.ALL_CUSTOMERS).empty

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from segwh.generate import generate, main
+from segwh.segments import SEGMENT_FLAGS
 
 # The contract's tables and columns, in order (spec/raw-data.md), written out independently
 # of the generator so that a drift in either is caught.
@@ -37,8 +38,7 @@ CONTRACT = {
 EVENT_COLUMNS = {"customers": "registered_at", "orders": "ordered_at",
                  "sessions": "started_at", "carts": "created_at"}
 AS_OF = datetime(2025, 7, 1, tzinfo=UTC)
-SEGMENTS = {"vip", "hesitant", "registered_no_order", "loyal", "one_time_buyers",
-            "coupon_lovers", "cart_abandoners"}
+SEGMENTS = set(SEGMENT_FLAGS) - {"geographic"}  # every segment has planted expectations
 N = 2000
 
 
@@ -310,6 +310,11 @@ def test_planted_customers_and_expectations(out: Path, data: dict) -> None:
     assert got[("PLANT-OTB-1", "one_time_buyers")] and got[("PLANT-OTB-2", "one_time_buyers")]
     assert got[("PLANT-COUP-1", "coupon_lovers")] and got[("PLANT-COUP-2", "coupon_lovers")]
     assert not got[("PLANT-COUP-NEG-1", "coupon_lovers")]
+    # at risk depends on the BG/NBD fit: only "never" is certain (one order, or not a VIP)
+    assert not got[("PLANT-VIP-NEG-1", "at_risk_high_value")]
+    assert not got[("PLANT-OTB-1", "at_risk_high_value")]
+    assert ("PLANT-VIP-1", "at_risk_high_value") not in got
+    assert not any(v for (_, segment), v in got.items() if segment == "at_risk_high_value")
     for c in ["PLANT-CART-1", "PLANT-CART-2", "PLANT-CART-3", "PLANT-CART-4",
               "PLANT-CART-5"]:
         assert got[(c, "cart_abandoners")], c

@@ -1,11 +1,12 @@
 -- Marts that BI reads hold no raw e-mail or phone: no text value of any relation in the
 -- segments and marts schemas equals a customer's e-mail, phone or phone digits, or
 -- looks like an e-mail address. Rows returned are failures.
-{%- set relations = ['vip', 'hesitant', 'registered_no_order', 'geographic', 'loyal',
-    'one_time_buyers', 'coupon_lovers', 'cart_abandoners', 'geographic_summary',
+{%- set relations = [] %}
+{%- for segment_name, flag in segment_flags() %}{% do relations.append(segment_name) %}{% endfor %}
+{%- do relations.extend(['geographic_summary',
     'customer_profile', 'segment_summary', 'customer_category_affinity', 'channel_performance',
     'demographic_summary', 'rfm_summary', 'segment_membership_history',
-    'segment_transitions'] %}
+    'segment_transitions', 'clv_model_fit']) %}
 
 with
 
