@@ -58,14 +58,33 @@ valued as (
         on customers.customer_id = predicted.customer_id
 ),
 
-clv_ranked as (
-    -- buyers with a prediction, by predicted_clv in cents (ties share a tier, as spend_tier)
+-- buyers with a prediction, by predicted_clv in cents (ties share a tier, as spend_tier)
+clv_buyers as (
     select
         valued.customer_id,
-        count(*) over () as ranked_count,
-        rank() over (order by valued.predicted_clv asc) - 1 as below_on_predicted_clv
+        valued.predicted_clv
     from valued
     where valued.predicted_clv is not null
+),
+
+clv_buyer_total as (
+    select count(*) as ranked_count
+    from clv_buyers
+),
+
+-- buyers with a strictly lower predicted_clv, per distinct value (rank() - 1 without a
+-- window over all buyers: rows_below)
+clv_value_ranks as {{ rows_below('clv_buyers', 'clv_buyers.predicted_clv') }},
+
+clv_ranked as (
+    select
+        clv_buyers.customer_id,
+        clv_buyer_total.ranked_count,
+        clv_value_ranks.rows_below as below_on_predicted_clv
+    from clv_buyers
+    cross join clv_buyer_total
+    inner join clv_value_ranks
+        on clv_buyers.predicted_clv = clv_value_ranks.ranked_value
 ),
 
 clv_tiers as (
