@@ -33,6 +33,13 @@
     {%- set files = [] -%}
     {%- set marker = directory.rstrip('/') ~ '/' -%}
     {%- set marker = marker[2:] if marker.startswith('./') else marker -%}
+    {#- a URI's path only: Spark lists `file:///data/shop` as `file:/data/shop/...` and
+        `hdfs://host:port/data` with its authority -#}
+    {%- if '://' in marker -%}
+        {%- set after_scheme = marker.split('://', 1)[1] -%}
+        {%- set marker = '/' ~ after_scheme.split('/', 1)[1] if '/' in after_scheme
+            else marker -%}
+    {%- endif -%}
     {%- for path in listing.columns[0].values() -%}
         {#- the part after the directory (a URI holds it absolute, after `file:`) -#}
         {%- set relative = path.split(marker, 1)[1] if marker in path else path -%}
