@@ -389,7 +389,11 @@ def _dbt_reason(results: dict[str, Any], output_tail: list[str]) -> str:
     # the line after "Database Error"/"Compilation Error" usually holds the message
     for index, line in enumerate(output_tail):
         if "Error" in line and index + 1 < len(output_tail) and output_tail[index + 1].strip():
-            return (line.strip().split(" ", 1)[-1] + ": " + output_tail[index + 1].strip())[:400]
+            message = output_tail[index + 1].strip()
+            # a message that ends with ':' goes on (e.g. one line per unreadable raw file)
+            if message.endswith(":") and index + 2 < len(output_tail):
+                message += " " + output_tail[index + 2].strip()
+            return (line.strip().split(" ", 1)[-1] + ": " + message)[:400]
     return errors[-1][:400] if errors else "see the run log"
 
 

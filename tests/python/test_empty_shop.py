@@ -36,7 +36,7 @@ from conftest import (
 
 EMPTY_TABLES = ("orders", "order_items", "sessions", "carts")
 BEFORE_ANY_REGISTRATION = "2001-01-01 00:00:00"
-SUMMARY_SEGMENTS = 8  # segment_summary: one row per segment relation but geographic_summary
+SUMMARY_SEGMENTS = len(SEGMENTS)  # segment_summary: one row per segment (the registry)
 RFM_GROUPS = 12
 # links that make a project root whose target/ is a build's own (mf reads the manifest there)
 PROJECT_ENTRIES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds",

@@ -312,6 +312,9 @@ def make_metrics(root: Path, database: Path) -> tuple[subprocess.CompletedProces
     `make: *** ... Error` line aside), failing on a traceback or several lines."""
     env = dict(os.environ, DUCKDB_PATH=str(database), DUCKDB_TEMP_DIR=str(root / "tmp"))
     env.pop("DBT_PROJECT_DIR", None)
+    # as a user runs it: not as a sub-make of `make test` (which prefixes `make[1]:`)
+    for name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS"):
+        env.pop(name, None)
     # -o venv: never (re)install the shared virtualenv from a test
     result = subprocess.run(["make", "--no-print-directory", "-o", "venv", "metrics"],
                             cwd=root, env=env, capture_output=True, text=True,
