@@ -7,7 +7,7 @@
 with
 
 counted_orders as (
-    select * from {{ ref('int_orders_counted') }}
+    select * from {{ ref('int_counted_purchases') }}
 ),
 
 order_items as (

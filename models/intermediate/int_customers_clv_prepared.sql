@@ -7,11 +7,11 @@
 with
 
 counted_orders as (
-    select * from {{ ref('int_orders_counted') }}
+    select * from {{ ref('int_counted_purchases') }}
 ),
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 purchase_days as (

@@ -8,7 +8,7 @@
 with
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 keyed as (

@@ -8,7 +8,7 @@
 with
 
 customers as (
-    -- the metrics of int_customers_aggregated with the lifetime-value columns
+    -- the metrics of int_customers_metrics with the lifetime-value columns
     select * from {{ ref('int_customers_valued') }}
 ),
 

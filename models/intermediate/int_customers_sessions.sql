@@ -1,6 +1,6 @@
 -- The web sessions of each member of the population up to as_of (segments.md metrics and
 -- "Customer profile"): visits, recent visits, last visit and the primary device, in one
--- pass over the sessions for int_customers_aggregated and int_customers_described. One row
+-- pass over the sessions for int_customers_metrics and int_customers_attributes. One row
 -- per member with at least one session.
 with
 
@@ -9,7 +9,7 @@ sessions as (
 ),
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 clock as (

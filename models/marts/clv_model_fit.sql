@@ -15,7 +15,7 @@ as_of_resolved as (
 ),
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 customers as (

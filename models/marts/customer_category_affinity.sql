@@ -9,7 +9,7 @@ category_spend as (
 ),
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 final as (

@@ -9,11 +9,11 @@ customers as (
 ),
 
 described as (
-    select * from {{ ref('int_customers_described') }}
+    select * from {{ ref('int_customers_attributes') }}
 ),
 
 scored as (
-    select * from {{ ref('int_customers_scored') }}
+    select * from {{ ref('int_customers_stages_and_scores') }}
 ),
 
 category_spend as (

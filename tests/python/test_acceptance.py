@@ -195,7 +195,7 @@ def test_bi_relations_hold_no_contact_data(acceptance_con):
     relations = _bi_relations(acceptance_con)
     names = {f"{schema}.{name}" for schema, name in relations}
     expected = {f"segments.{segment}" for segment in SEGMENTS} | {
-        "segments.geographic_summary",
+        "marts.geographic_summary",
         "marts.customer_profile",
         "marts.segment_summary",
     }

@@ -99,8 +99,8 @@ def test_a_shop_zone_on_the_command_line_fails_no_unit_test(
     shutil.copyfile(acceptance_db, warehouse)
     # the models whose rules count calendar days or take the rate of a day
     models = [
-        "int_customers_aggregated", "int_customers_described", "int_customers_purchase_cycle",
-        "int_customers_scored", "int_orders_counted",
+        "int_customers_metrics", "int_customers_attributes", "int_customers_purchase_cycle",
+        "int_customers_stages_and_scores", "int_counted_purchases",
     ]
     result = run_dbt(
         ["test", "--resource-type", "unit_test", "--select", *models],

@@ -429,7 +429,7 @@ def test_the_shop_zone_and_the_dated_rates_were_in_effect(duckdb_build) -> None:
             "timezone('UTC', ordered_at)) < timestamp '2024-07-01'), "
             "count(*) filter (where timezone('America/Sao_Paulo', "
             "timezone('UTC', ordered_at)) >= timestamp '2024-07-01') "
-            "from intermediate.int_orders_counted where currency_code = 'EUR'"
+            "from intermediate.int_counted_purchases where currency_code = 'EUR'"
         ).fetchone()
     assert {str(day): float(rate) for day, rate in rates.items()} == {
         "2024-06-30": 1.08, "2024-07-01": 1.05,

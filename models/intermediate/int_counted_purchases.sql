@@ -13,7 +13,7 @@ orders as (
 ),
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 currency_rates as (

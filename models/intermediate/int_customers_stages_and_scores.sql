@@ -6,7 +6,7 @@
 with
 
 customers as (
-    select * from {{ ref('int_customers_aggregated') }}
+    select * from {{ ref('int_customers_metrics') }}
 ),
 
 buyers as (

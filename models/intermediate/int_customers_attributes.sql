@@ -4,7 +4,7 @@
 with
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 customer_sessions as (

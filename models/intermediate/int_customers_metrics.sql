@@ -3,11 +3,11 @@
 with
 
 population as (
-    select * from {{ ref('int_customers_registered') }}
+    select * from {{ ref('int_population') }}
 ),
 
 counted_orders as (
-    select * from {{ ref('int_orders_counted') }}
+    select * from {{ ref('int_counted_purchases') }}
 ),
 
 customer_sessions as (
