@@ -8,7 +8,9 @@
     checks hold where no hook runs (dbt compile, dbt show).
 #}
 {% macro validate_vars() %}
-    {%- set declared = adapter.config.vars.vars.keys() | reject('equalto', project_name) | list -%}
+    {#- a block named after a package (dbt_project_evaluator) configures that package -#}
+    {%- set declared = adapter.config.vars.vars.keys()
+        | reject('in', [project_name, 'dbt_project_evaluator']) | list -%}
     {%- set rules = var_rules() -%}
     {%- set unruled = declared | reject('in', rules) | list -%}
     {%- set undeclared = rules | reject('in', declared) | list -%}
