@@ -1,4 +1,4 @@
--- Segment overlap matrix (segments overlap on purpose, segments.md): for every ordered
+-- Segment overlap matrix (segments overlap on purpose, docs/segments.md): for every ordered
 -- pair of segments, how many customers are in both, and that count as a share of the
 -- first segment's members. The diagonal is the segment's size. Compile with
 -- `dbt compile --select segment_overlap` and run the SQL in target/compiled/.

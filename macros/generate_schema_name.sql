@@ -1,5 +1,5 @@
 {#
-    Relation names are part of the interface (segments.md): a model configured with
+    Relation names are part of the interface (docs/segments.md): a model configured with
     schema `segments` lands in schema `segments`, not `<target schema>_segments`.
     Models without a custom schema land in the target's schema.
 #}

@@ -1,5 +1,5 @@
 {#
-    Order statuses of raw-data.md, normalized (trimmed, lower case). Purchases count as
+    Order statuses of docs/data-path.md, normalized (trimmed, lower case). Purchases count as
     orders in every metric; the others are valid but never counted; any other status
     is quarantined (invalid_value).
 #}

@@ -1,6 +1,6 @@
 {#
-    The grouping key of a place name (segments.md geographic): lower case, accents folded
-    (accent_folding, the same table on every engine), and every mark, punctuation,
+    The grouping key of a place name (docs/vars.md "Places"): lower case, accents folded
+    (accent_folded, the same table on every engine), and every mark, punctuation,
     symbol, separator, control character and space removed, so "São Paulo", "sao paulo",
     " SAO PAULO " and "Sao-Paulo" share the key "saopaulo". Letters of other scripts
     stay (تهران keeps its key). Null when nothing is left.
@@ -10,32 +10,12 @@
 {% endmacro %}
 
 {% macro default__place_key(expression) -%}
-    {%- set folding = accent_folding() -%}
-    {%- set folded = 'lower(' ~ expression ~ ')' -%}
-    {%- for pair in folding.pairs -%}
-        {%- set folded = "replace(" ~ folded ~ ", '" ~ pair[0] ~ "', '" ~ pair[1] ~ "')" -%}
-    {%- endfor -%}
-    nullif(
-        regexp_replace(
-            translate({{ folded }}, '{{ folding["from"] }}', '{{ folding["to"] }}'),
-            '[\p{M}\p{P}\p{S}\p{Z}\p{C}\s]', '', 'g'
-        ),
-        ''
-    )
+    nullif(regexp_replace({{ accent_folded(expression) }},
+        '[\p{M}\p{P}\p{S}\p{Z}\p{C}\s]', '', 'g'), '')
 {%- endmacro %}
 
 {# Spark string literals read backslash escapes: the pattern's backslashes are doubled. #}
 {% macro spark__place_key(expression) -%}
-    {%- set folding = accent_folding() -%}
-    {%- set folded = 'lower(' ~ expression ~ ')' -%}
-    {%- for pair in folding.pairs -%}
-        {%- set folded = "replace(" ~ folded ~ ", '" ~ pair[0] ~ "', '" ~ pair[1] ~ "')" -%}
-    {%- endfor -%}
-    nullif(
-        regexp_replace(
-            translate({{ folded }}, '{{ folding["from"] }}', '{{ folding["to"] }}'),
-            '[\\p{M}\\p{P}\\p{S}\\p{Z}\\p{C}\\s]', ''
-        ),
-        ''
-    )
+    nullif(regexp_replace({{ accent_folded(expression) }},
+        '[\\p{M}\\p{P}\\p{S}\\p{Z}\\p{C}\\s]', ''), '')
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#
-    The segments of segments.md, in their documented order: (relation name in schema
+    The segments of docs/segments.md, in their documented order: (relation name in schema
     segments, boolean column of int_customers_segmented / customer_profile). Every model
     or test that loops over the segments takes the list from here.
 #}

@@ -2,8 +2,8 @@
     `amount` (in `currency_code`) in var reporting_currency, as decimal(18, 2): amount ×
     usd_per_unit ÷ reporting_usd_per_unit (columns of `rates`, a row of
     int_currency_rates_rebased for the amount's currency and day), computed exactly and
-    rounded half away from zero to cents (raw-data.md rule 8: 105.39 AUD at 0.66 and EUR
-    at 1.08 is exactly 64.405 EUR, so 64.41). Null stays null.
+    rounded half away from zero to cents (the raw contract, docs/data-path.md: 105.39 AUD
+    at 0.66 and EUR at 1.08 is exactly 64.405 EUR, so 64.41). Null stays null.
     An amount already in the reporting currency is only rounded (no rate involved, and
     no 38-digit arithmetic: most amounts are in the reporting currency).
     Otherwise the cents are first estimated in floating point and then corrected by

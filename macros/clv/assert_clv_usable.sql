@@ -17,8 +17,8 @@
             {{ exceptions.raise_compiler_error(
                 "CLV model fit failed: " ~ row[0] ~ ". No predictions are made; "
                 ~ "marts.clv_model_fit records the fit. If it ran out of iterations, raise var "
-                ~ "clv_max_iterations (now " ~ var('clv_max_iterations') ~ "); see the README, "
-                ~ "Troubleshooting.") }}
+                ~ "clv_max_iterations (now " ~ var('clv_max_iterations') ~ "); see "
+                ~ "docs/troubleshooting.md.") }}
         {%- endif -%}
         {%- set broken = run_query(
             "select count(*) from " ~ this ~ " where clv_null_reason = 'non_finite_prediction'"
@@ -28,8 +28,8 @@
                 "CLV predictions are not finite for " ~ broken ~ " buyers: the fitted "
                 ~ "parameters are too extreme to predict from (BG/NBD r, alpha, a, b = "
                 ~ row[1:5] | join(', ') ~ "; Gamma-Gamma p, q, gamma = " ~ row[5:8] | join(', ')
-                ~ "), usually because too few buyers pin the models down. See the README, "
-                ~ "Troubleshooting.") }}
+                ~ "), usually because too few buyers pin the models down. See "
+                ~ "docs/troubleshooting.md.") }}
         {%- endif -%}
     {%- endif -%}
     {{ return('') }}

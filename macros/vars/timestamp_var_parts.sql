@@ -1,7 +1,7 @@
 {#
     Reads the text of a timestamp var (kind `timestamp` in var_rules()):
     YYYY-MM-DD, optionally followed by ( |T)HH:MM:SS[.ffffff], optionally followed by a
-    zone Z, ±HH:MM, ±HHMM or ±HH (the raw contract's forms, raw-data.md rule 2). Returns
+    zone Z, ±HH:MM, ±HHMM or ±HH (the raw contract's forms, docs/data-path.md). Returns
     {'date': 'YYYY-MM-DD', 'time': 'HH:MM:SS[.f]', 'offset_minutes': n, 'has_zone': bool}
     (a bare date is 00:00:00; `offset_minutes` is east of UTC; `has_zone` is false when
     the text names no zone, i.e. it is on the shop's clock, var shop_timezone), or

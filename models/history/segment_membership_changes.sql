@@ -105,30 +105,20 @@ this_refresh as (
     from as_of_resolved
 ),
 
-entries as (
+entries_and_exits as (
+    -- a membership on one side only: a member now and not before entered, the reverse left
     select
-        memberships.customer_id,
-        memberships.segment,
-        'entered' as change_type
+        coalesce(memberships.customer_id, open_memberships.customer_id) as customer_id,
+        coalesce(memberships.segment, open_memberships.segment) as segment,
+        case
+            when open_memberships.customer_id is null then 'entered' else 'left'
+        end as change_type
     from memberships
-    left join open_memberships
+    full outer join open_memberships
         on
             memberships.customer_id = open_memberships.customer_id
             and memberships.segment = open_memberships.segment
-    where open_memberships.customer_id is null
-),
-
-exits as (
-    select
-        open_memberships.customer_id,
-        open_memberships.segment,
-        'left' as change_type
-    from open_memberships
-    left join memberships
-        on
-            open_memberships.customer_id = memberships.customer_id
-            and open_memberships.segment = memberships.segment
-    where memberships.customer_id is null
+    where memberships.customer_id is null or open_memberships.customer_id is null
 ),
 
 new_changes as (
@@ -139,11 +129,7 @@ new_changes as (
         entries_and_exits.segment,
         entries_and_exits.change_type,
         this_refresh.as_of
-    from (
-        select * from entries
-        union all
-        select * from exits
-    ) as entries_and_exits
+    from entries_and_exits
     cross join this_refresh
 ),
 

@@ -1,4 +1,4 @@
--- The one instant every metric is computed at (segments.md "The point in time"):
+-- The one instant every metric is computed at (docs/vars.md "The point in time"):
 -- var as_of when set (a bare date is midnight at its start), else the latest event time
 -- among clean rows (registered_at, ordered_at, started_at, carts' created_at); a shop
 -- with no clean event at all (every raw table empty) is computed as of the build's clock.

@@ -1,4 +1,4 @@
--- Abandoned carts (segments.md): carts of the population that name no order, created in
+-- Abandoned carts (docs/segments.md): carts of the population that name no order, created in
 -- (as_of - cart_window_days days, as_of - cart_abandon_after_hours hours], with no
 -- counted order of the customer at or after the cart's creation.
 with

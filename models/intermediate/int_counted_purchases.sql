@@ -1,4 +1,4 @@
--- Counted orders (segments.md): clean purchases ordered at or before as_of by a member
+-- Counted orders (docs/segments.md): clean purchases ordered at or before as_of by a member
 -- of the population, with order_total converted to the reporting currency at the rates of
 -- the order's day and rounded to cents per order.
 -- A view: its consumers need customer-level results (order metrics, last order, purchase

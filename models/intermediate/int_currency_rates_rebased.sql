@@ -5,7 +5,7 @@
 -- (macro to_reporting_currency): the cross rate is never stored rounded. One row per day
 -- lets every order find its rate by an equality join on (currency_code, rate_date),
 -- however many dated rates there are. The days run from var min_valid_date to the build's
--- clock plus two days: no clean event lies outside (raw-data.md rule 5).
+-- clock plus two days: no clean event lies outside (the raw contract, docs/data-path.md).
 {%- set reporting = checked_var('reporting_currency') %}
 {%- set first_day = "cast('" ~ checked_var('min_valid_date') ~ "' as date)" %}
 
@@ -15,28 +15,7 @@ rate_periods as (
     select * from {{ ref('stg_reference__currency_rates') }}
 ),
 
-digits as (
-    {%- for digit in range(10) %}
-    select {{ digit }} as digit
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
-day_offsets as (
-    select
-        ten_thousands.digit * 10000
-        + thousands.digit * 1000
-        + hundreds.digit * 100
-        + tens.digit * 10
-        + ones.digit as day_offset
-    from digits as ten_thousands
-    cross join digits as thousands
-    cross join digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
-),
+{{ day_offsets() }},
 
 clock as (
     -- the build's clock, on the shop's calendar

@@ -1,4 +1,4 @@
--- Who each customer is (segments.md "Customer profile"): demographics at as_of, customer
+-- Who each customer is (docs/segments.md "The customer picture"): demographics at as_of, customer
 -- and company type, normalized acquisition channel, primary device and the SHA-256 of the
 -- e-mail. One row per member of the population; no raw e-mail or phone leaves this model.
 with
@@ -17,6 +17,10 @@ channel_map as (
 
 income_bands as (
     select * from {{ ref('income_bands') }}
+),
+
+age_bands as (
+    select * from {{ ref('age_bands') }}
 ),
 
 population_aged as (
@@ -38,13 +42,7 @@ final as (
         population_aged.age,
         case
             when population_aged.age is null then 'unknown'
-            when population_aged.age < 18 then 'under_18'
-            when population_aged.age < 25 then '18_24'
-            when population_aged.age < 35 then '25_34'
-            when population_aged.age < 45 then '35_44'
-            when population_aged.age < 55 then '45_54'
-            when population_aged.age < 65 then '55_64'
-            else '65_plus'
+            else coalesce(age_bands.age_band, 'unknown')
         end as age_band,
         coalesce(population_aged.gender, 'unknown') as gender,
         -- a possessive is dropped so that bachelor's and bachelor chart together
@@ -72,6 +70,10 @@ final as (
     from population_aged
     left join channel_map
         on population_aged.acquisition_channel = channel_map.raw_value
+    left join age_bands
+        on
+            population_aged.age >= age_bands.min_age
+            and (age_bands.max_age is null or population_aged.age < age_bands.max_age)
     left join income_bands
         on
             population_aged.annual_income >= income_bands.min_income

@@ -1,4 +1,4 @@
--- Spend per customer and product category (segments.md "top product category by spend"):
+-- Spend per customer and product category (docs/segments.md "top product category by spend"):
 -- the order lines of counted orders, quantity * unit_price converted to the reporting
 -- currency at the rates of the order's day (to_reporting_currency) and rounded to cents
 -- per line. Line amounts are before

@@ -1,4 +1,4 @@
--- The per-customer metrics of segments.md, one row per member of the population,
+-- The per-customer metrics of docs/segments.md, one row per member of the population,
 -- computed as of as_of.
 with
 

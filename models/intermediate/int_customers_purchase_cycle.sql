@@ -1,4 +1,4 @@
--- Purchase cycle (segments.md, 000 §6) of customers with at least two counted orders:
+-- Purchase cycle (docs/segments.md) of customers with at least two counted orders:
 -- the median of the calendar days (dates in the shop's zone, var shop_timezone) between
 -- consecutive counted orders, the expected next order (last order + that median), whether
 -- it is due around as_of, and the calendar month with most orders. The median is computed

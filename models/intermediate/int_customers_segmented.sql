@@ -1,4 +1,4 @@
--- One boolean per segment of segments.md for every member of the population, with the
+-- One boolean per segment of docs/segments.md for every member of the population, with the
 -- store-wide figures the rules compare against. Thresholds are vars; fractions are
 -- compared as exact integer products, never as rounded averages.
 {%- set vip = fraction_var('vip_top_percent') %}

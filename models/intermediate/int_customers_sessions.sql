@@ -1,7 +1,7 @@
--- The web sessions of each member of the population up to as_of (segments.md metrics and
--- "Customer profile"): visits, recent visits, last visit and the primary device, in one
--- pass over the sessions for int_customers_metrics and int_customers_attributes. One row
--- per member with at least one session.
+-- The web sessions of each member of the population up to as_of (docs/segments.md
+-- "Metrics", "The customer picture"): visits, recent visits, last visit and the primary
+-- device, in one pass over the sessions for int_customers_metrics and
+-- int_customers_attributes. One row per member with at least one session.
 with
 
 sessions as (

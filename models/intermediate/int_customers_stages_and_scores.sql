@@ -1,5 +1,5 @@
--- Lifecycle stage, spend tier and RFM scores (segments.md "Customer profile", "Analyses
--- and summaries"). Every ranking is deterministic with ties: a buyer's bucket is
+-- Lifecycle stage, spend tier and RFM scores (docs/segments.md "The customer picture",
+-- "RFM groups"). Every ranking is deterministic with ties: a buyer's bucket is
 -- floor(buckets * below / buyers) + 1, where `below` counts the buyers strictly worse
 -- (rank() - 1), so equal values always share a bucket and no engine-specific ntile is
 -- involved (macro rank_bucket, integer comparisons only). Non-buyers get no tier or score.
@@ -91,7 +91,7 @@ final as (
         cast(scores_combined.monetary_score as {{ dbt.type_bigint() }}) as monetary_score,
         cast(scores_combined.frequency_monetary_score as {{ dbt.type_bigint() }})
             as frequency_monetary_score,
-        -- the score-to-group grid of the README ("RFM groups"); R = recency_score,
+        -- the score-to-group grid of docs/segments.md ("RFM groups"); R = recency_score,
         -- FM = frequency_monetary_score, each rule reads its cells of the grid
         case
             when scores_combined.customer_id is null then 'prospects'

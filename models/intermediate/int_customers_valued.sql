@@ -1,4 +1,4 @@
--- The metrics of int_customers_metrics plus lifetime value (README "Lifetime value"),
+-- The metrics of int_customers_metrics plus lifetime value (docs/lifetime-value.md),
 -- one row per member of the population: the model's inputs (int_customers_clv_prepared)
 -- and, on DuckDB, its predictions (int_customers_clv_predicted), money rounded to cents,
 -- with predicted_spend_tier and the reason any prediction is null. On engines without dbt

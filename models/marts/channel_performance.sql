@@ -1,4 +1,4 @@
--- Per acquisition channel (segments.md, 001): customers, buyers, conversion rate, revenue,
+-- Per acquisition channel (docs/segments.md): customers, buyers, conversion rate, revenue,
 -- the channel's rank by customers, the cumulative share of customers down that ranking and
 -- the Pareto core: the channels that together bring the first pareto_core_share (0.8) of
 -- customers (a channel is in the core when the channels ranked above it bring less).

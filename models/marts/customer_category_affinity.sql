@@ -1,4 +1,4 @@
--- Customer x product category (segments.md: interests, 000 §2): what each buyer spends on
+-- Customer x product category (docs/segments.md: interests): what each buyer spends on
 -- each category, in how many orders, and the category's share of the customer's spend.
 -- Spend is the order lines' quantity * unit_price in the reporting currency, before
 -- order-level discounts (see int_customers_category_spend).

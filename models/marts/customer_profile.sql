@@ -1,4 +1,4 @@
--- One wide row per customer of the population: every metric of segments.md, one boolean
+-- One wide row per customer of the population: every metric of docs/segments.md, one boolean
 -- per segment, and the customer picture: lifecycle stage, spend tier, demographics,
 -- channel, interests, purchase cycle, RFM and predicted lifetime value. Holds no raw
 -- e-mail or phone number (only email_sha256).

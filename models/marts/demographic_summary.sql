@@ -1,10 +1,8 @@
--- Demographic distributions for charts (segments.md, 003 "chart-based segmentation"), in
--- one long table: customers, buyers and revenue per age band x gender (the full 8 x 4
--- grid, empty cells included), per education and per income band (every band of the
--- reference seed, plus unknown). Each row says which breakdown it belongs to, its labels
--- and its position on the chart axis.
-{%- set age_bands = ['under_18', '18_24', '25_34', '35_44', '45_54', '55_64', '65_plus',
-    'unknown'] %}
+-- Demographic distributions for charts (docs/segments.md), in one long table: customers,
+-- buyers and revenue per age band x gender (the full 8 x 4 grid, empty cells included), per
+-- education and per income band (every band of the age_bands and income_bands reference
+-- seeds, plus unknown). Each row says which breakdown it belongs to, its labels and its
+-- position on the chart axis.
 {%- set genders = ['female', 'male', 'other', 'unknown'] %}
 
 with
@@ -22,15 +20,20 @@ income_bands as (
     select * from {{ ref('income_bands') }}
 ),
 
+age_bands as (
+    select * from {{ ref('age_bands') }}
+),
+
 age_band_axis as (
-    {%- for age_band in age_bands %}
     select
-        '{{ age_band }}' as age_band,
-        {{ loop.index }} as axis_order
-    {%- if not loop.last %}
+        age_bands.age_band,
+        age_bands.band_order as axis_order
+    from age_bands
     union all
-    {%- endif %}
-    {%- endfor %}
+    select
+        'unknown' as age_band,
+        max(age_bands.band_order) + 1 as axis_order
+    from age_bands
 ),
 
 gender_axis as (

@@ -1,4 +1,4 @@
--- Customers, buyers and revenue per country, region and city (segments.md geographic
+-- Customers, buyers and revenue per country, region and city (docs/segments.md geographic
 -- summary). Places are already grouped by their normalized key and shown under their most
 -- frequent spelling (int_customers_located), so two cities of one name in two regions
 -- stay two rows. Unknown countries, regions and cities are grouped under 'Unknown', never

@@ -1,7 +1,7 @@
--- Per RFM group (segments.md "RFM scores and the usual named RFM groups"): customers,
+-- Per RFM group (docs/segments.md "RFM scores and the usual named RFM groups"): customers,
 -- share of customers, revenue, share of revenue and the group's average recency,
 -- frequency and monetary value. Every group has a row, empty ones included, in the order
--- of the README's score-to-group table (best first, prospects last).
+-- of the score-to-group table in docs/segments.md (best first, prospects last).
 {%- set groups = ['champions', 'loyal', 'potential_loyalists', 'new', 'promising',
     'needs_attention', 'about_to_sleep', 'at_risk', 'cannot_lose', 'hibernating', 'lost',
     'prospects'] %}

@@ -1,7 +1,8 @@
--- raw-data.md rule 2: a timestamp text is read with every zone form (`Z`, `±HH:MM`,
--- `±HHMM`, `±HH`) converted to UTC, optional fractional seconds, `T` or a space, a bare
--- date as midnight; anything else is unparseable (null). Runs parse_timestamp, the macro
--- every staging model reads timestamps with, on each engine. Rows returned are failures.
+-- The raw contract (docs/data-path.md): a timestamp text is read with every zone form (`Z`,
+-- `±HH:MM`, `±HHMM`, `±HH`) converted to UTC, optional fractional seconds, `T` or a space,
+-- a bare date as midnight; anything else is unparseable (null). Runs parse_timestamp, the
+-- macro every staging model reads timestamps with, on each engine. Rows returned are
+-- failures.
 with
 
 cases as (

@@ -1,4 +1,4 @@
--- At-risk high value (README "Lifetime value"): buyers in the top vip_top_percent % by
+-- At-risk high value (docs/lifetime-value.md): buyers in the top vip_top_percent % by
 -- lifetime value (the VIPs) whose probability_alive (BG/NBD) is below
 -- at_risk_max_probability_alive: the customers a win-back campaign is for, with what the
 -- shop stands to lose (predicted_value_lost). Empty where CLV is not computed (Spark).

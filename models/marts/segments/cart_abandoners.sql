@@ -1,4 +1,4 @@
--- Cart abandoners (segments.md; 002 §1): at least one abandoned cart, with the last
+-- Cart abandoners (docs/segments.md): at least one abandoned cart, with the last
 -- abandoned cart's time, value (reporting currency) and item count.
 with
 

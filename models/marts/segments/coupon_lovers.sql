@@ -1,4 +1,4 @@
--- Coupon lovers (segments.md; 002 §2): at least coupon_lover_min_orders counted orders
+-- Coupon lovers (docs/segments.md): at least coupon_lover_min_orders counted orders
 -- and a coupon on at least coupon_lover_min_share of them.
 with
 

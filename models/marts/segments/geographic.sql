@@ -1,4 +1,4 @@
--- Geographic (segments.md; 002 §7, 000 §8, 003 geographic): every customer of the
+-- Geographic (docs/segments.md): every customer of the
 -- population with the normalized country (code, name, market region), region, city,
 -- work city and whether they buy. Unknown or invalid country codes stay, as unknown.
 -- Region, city and work city are shown under the most frequent spelling of their place

@@ -1,4 +1,4 @@
--- Hesitant (segments.md; 002 §6): at least hesitant_min_visits visits in the last
+-- Hesitant (docs/segments.md): at least hesitant_min_visits visits in the last
 -- recent_days days and fewer counted orders than the average buyer (never bought
 -- included).
 with

@@ -1,4 +1,4 @@
--- Loyal (segments.md; 002 §4): at least loyal_min_orders counted orders and more than
+-- Loyal (docs/segments.md): at least loyal_min_orders counted orders and more than
 -- the average buyer.
 with
 

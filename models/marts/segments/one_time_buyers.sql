@@ -1,4 +1,4 @@
--- One-time buyers (segments.md; 002 §3): exactly one counted order.
+-- One-time buyers (docs/segments.md): exactly one counted order.
 with
 
 customers as (

@@ -1,4 +1,4 @@
--- Registered but never ordered (segments.md; 002 §8): no counted order and more than
+-- Registered but never ordered (docs/segments.md): no counted order and more than
 -- no_order_min_visits visits in their lifetime.
 with
 

@@ -1,4 +1,4 @@
--- VIP (segments.md; 002 §5 big spenders, 000 §4 special customers): buyers whose
+-- VIP (docs/segments.md): buyers whose
 -- lifetime value is at or above T, the k-th highest lifetime value among buyers
 -- (k = ceil(buyers * vip_top_percent / 100)); ties at T are all in.
 with
