@@ -8,7 +8,7 @@ customer-picture marts are built on it into a warehouse of their own, and then:
   independently, from the profile's metric columns (order_count, lifetime_value,
   first_order_at, last_order_at, days_since_last_order, as_of) and compared row by row.
 
-The definitions recomputed are the README's ("The customer picture").
+The definitions recomputed are docs/segments.md's ("The customer picture").
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ SOMETIMES_SET = (
     "email_sha256",
 )
 
-# R x FM -> group (README, "RFM groups")
+# R x FM -> group (docs/segments.md, "RFM groups")
 RFM_GRID = {
     5: ["new", "potential_loyalists", "potential_loyalists", "champions", "champions"],
     4: ["promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"],

@@ -69,7 +69,7 @@ REFRESH_TIME_COLUMNS = {
     ("marts", "segment_transitions"): ("refreshed_at",),
     ("history", "segment_membership_changes"): ("refreshed_at",),
 }
-# The CLV fit is a dbt Python model, DuckDB-only (README, "Lifetime value"): no relation on
+# The CLV fit is a dbt Python model, DuckDB-only (docs/lifetime-value.md): no relation on
 # Spark.
 DUCKDB_ONLY = {("marts", "clv_model_fit")}
 # Lifetime value is DuckDB-only: on Spark the predictions are null (clv_null_reason
