@@ -1,4 +1,4 @@
-"""The DuckDB settings of profiles.yml come from the environment (docs/bench.md, "DuckDB settings")."""
+"""The DuckDB settings of profiles.yml come from the environment (docs/bench.md)."""
 
 from __future__ import annotations
 

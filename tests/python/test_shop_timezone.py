@@ -6,7 +6,8 @@ The readings are checked at the boundaries through `dbt show` on the project's o
 (parse_timestamp and as_of_literal, what every raw row and the as_of var go through):
 just before and at local midnight, a bare date, a zone given in the text (kept), and the
 two DST changes of Europe/Berlin in 2025 (a skipped and a repeated hour). The unit tests
-in the YAML of the models they test (models/intermediate/<model>.yml) cover the calendar days built on them.
+in the YAML of the models they test (models/intermediate/<model>.yml) cover the calendar
+days built on them.
 """
 
 from __future__ import annotations
