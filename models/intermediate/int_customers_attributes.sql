@@ -40,10 +40,8 @@ final as (
         population_aged.customer_id,
         population_aged.as_of,
         population_aged.age,
-        case
-            when population_aged.age is null then 'unknown'
-            else coalesce(age_bands.age_band, 'unknown')
-        end as age_band,
+        -- no band for an unknown age or income: the band joins find none
+        coalesce(age_bands.age_band, 'unknown') as age_band,
         coalesce(population_aged.gender, 'unknown') as gender,
         -- a possessive is dropped so that bachelor's and bachelor chart together
         coalesce(replace(population_aged.education, chr(39) || 's', ''), 'unknown') as education,
@@ -51,10 +49,7 @@ final as (
         coalesce(population_aged.marital_status, 'unknown') as marital_status,
         population_aged.children_count,
         population_aged.annual_income,
-        case
-            when population_aged.annual_income is null then 'unknown'
-            else coalesce(income_bands.income_band, 'unknown')
-        end as income_band,
+        coalesce(income_bands.income_band, 'unknown') as income_band,
         population_aged.customer_type,
         population_aged.company_type,
         case
