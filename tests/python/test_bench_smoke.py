@@ -15,7 +15,9 @@ from decimal import Decimal
 import duckdb
 from conftest import REPO_ROOT
 
-from segwh import bench
+from segwh.bench.clv_step import CLV_MODELS
+from segwh.bench.data import RAW_TABLES
+from segwh.bench.floors import write_expression
 
 
 def test_bench_help() -> None:
@@ -52,11 +54,11 @@ def test_bench_write_floor_and_clv_step(tmp_path) -> None:
     result = run_bench(tmp_path, "run,write,clv", timeout=300)
     assert "run / write" in result.stdout and "dbt run <= 45 s" in result.stdout
     report = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
-    assert set(report["steps"]["write"]["tables"]) == set(bench.RAW_TABLES)
+    assert set(report["steps"]["write"]["tables"]) == set(RAW_TABLES)
     assert report["ratios"]["run_over_write_floor"] > 0
     # the CLV step: both Python models timed inside the dbt run, and alone with its memory
     clv = report["steps"]["clv"]
-    assert set(clv["models"]) == set(bench.CLV_MODELS) and clv["models_seconds"] > 0
+    assert set(clv["models"]) == set(CLV_MODELS) and clv["models_seconds"] > 0
     assert clv["exit"] == 0 and clv["buyers"] > 0 and clv["peak_rss_mb"] > 0
     assert clv["fit_seconds"] >= 0 and clv["predict_seconds"] >= 0
     assert "clv (alone)" in result.stdout and "CLV alone peak RSS <= 1 GB" in result.stdout
@@ -66,10 +68,10 @@ def test_write_floor_casts_to_the_clean_types() -> None:
     con = duckdb.connect()
     values = ["12.50", "123456789012345.5", "x", None]
     con.execute("create table raw as select unnest(?) as amount", [values])
-    expression = bench._write_expression("amount", "DECIMAL(38,6)")
+    expression = write_expression("amount", "DECIMAL(38,6)")
     cast = [row[0] for row in con.execute(f"select {expression} from raw").fetchall()]
     # the wide value is kept (the narrow cast falls back to the wide one), text is null
     assert cast == [Decimal("12.5"), Decimal("123456789012345.5"), None, None]
-    timestamps = con.execute(f"select {bench._write_expression('amount', 'TIMESTAMP')} "
+    timestamps = con.execute(f"select {write_expression('amount', 'TIMESTAMP')} "
                              "from raw").fetchall()
     assert timestamps == [(None,)] * 4
