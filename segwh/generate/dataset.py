@@ -16,6 +16,7 @@ from segwh.generate import vocab as vb
 from segwh.generate.customers import customers_chunk
 from segwh.generate.dirt import GenConfig, GenState
 from segwh.generate.events import carts_chunk, sessions_chunk
+from segwh.generate.layouts import LAYOUTS, deliver, write_erasures
 from segwh.generate.orders import orders_chunk
 from segwh.generate.products import products_table
 from segwh.generate.sinks import CsvSink, ParquetSink
@@ -27,10 +28,18 @@ SCHEMAS = {t: pa.schema([(c, pa.string()) for c in cols]) for t, cols in vb.COLU
 def generate(customers: int, seed: int, out: Path, fmt: str = "csv",
              as_of: int = parse_as_of(DEFAULT_AS_OF), dirt_rate: float = 0.01,
              chunk_customers: int = 200_000, expectations_out: Path | None = None,
-             quiet: bool = True) -> dict[str, Any]:
-    """Generate the data set; returns the manifest."""
+             quiet: bool = True, layout: str = "export", tombstone_rate: float = 0.0,
+             erasures: int = 0) -> dict[str, Any]:
+    """Generate the data set in `layout` (segwh.generate.layouts); returns the manifest."""
     if customers < 0 or chunk_customers < 1 or not 0 <= dirt_rate <= 0.05:
         raise ValueError("need customers >= 0, chunk_customers >= 1, 0 <= dirt_rate <= 0.05")
+    if layout not in LAYOUTS:
+        raise ValueError(f"--layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    if tombstone_rate and layout != "deliveries":
+        raise ValueError("--tombstone-rate needs --layout deliveries (in a full export an "
+                         "absent id is the deletion)")
+    if not 0 <= tombstone_rate <= 0.05 or erasures < 0:
+        raise ValueError("need 0 <= --tombstone-rate <= 0.05 and --erasures >= 0")
     out.mkdir(parents=True, exist_ok=True)
     exp_dir = expectations_out or out
     exp_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +79,12 @@ def generate(customers: int, seed: int, out: Path, fmt: str = "csv",
     finally:
         for s in sinks.values():
             s.close()
+    delivered: dict[str, Any] = {"files": {}, "tombstones": {}}
+    if layout == "deliveries":
+        delivered = deliver(out, fmt, as_of, tombstone_rate, seed)
+        for table, count in delivered["tombstones"].items():
+            rows[table] += count
+    erased = write_erasures(out, fmt, erasures, seed, as_of) if erasures else []
     expected = planted.expectations(planted.plants())
     with (exp_dir / "expected_segments.csv").open("w", encoding="utf-8", newline="\n") as f:
         f.write("customer_id,segment,is_member\n")
@@ -80,7 +95,12 @@ def generate(customers: int, seed: int, out: Path, fmt: str = "csv",
         "seed": seed,
         "arguments": {"customers": customers, "seed": seed, "format": fmt, "out": str(out),
                       "as_of": fmt_epoch(as_of), "dirt_rate": dirt_rate,
-                      "chunk_customers": chunk_customers},
+                      "chunk_customers": chunk_customers, "layout": layout,
+                      "tombstone_rate": tombstone_rate, "erasures": erasures},
+        "layout": layout,
+        "files": delivered["files"],
+        "tombstones": delivered["tombstones"],
+        "erasures": erased,
         "as_of": fmt_epoch(as_of),
         "latest_clean_event_at": fmt_epoch(as_of),
         "rows": rows,

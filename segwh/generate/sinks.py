@@ -24,14 +24,22 @@ class CsvSink:
             '"', pc.replace_substring(col, '"', '""'), '"', "")
         return pc.if_else(pc.fill_null(need, False), quoted, col)
 
-    def write(self, t: pa.Table) -> None:
-        if t.num_rows == 0:
-            return
-        cols = [self._field(t.column(i).combine_chunks()) for i in range(t.num_columns)]
+    @classmethod
+    def encode(cls, t: pa.Table) -> pa.Array:
+        """One CSV line per row (``\\n`` ended); slices of it can be written with write_encoded."""
+        cols = [cls._field(t.column(i).combine_chunks()) for i in range(t.num_columns)]
         line = pc.binary_join_element_wise(*cols, ",", null_handling="replace",
                                            null_replacement="")
         line = pc.binary_join_element_wise(line, "", "\n")
-        arr = line.combine_chunks() if isinstance(line, pa.ChunkedArray) else line
+        return line.combine_chunks() if isinstance(line, pa.ChunkedArray) else line
+
+    def write(self, t: pa.Table) -> None:
+        if t.num_rows:
+            self.write_encoded(self.encode(t))
+
+    def write_encoded(self, arr: pa.Array) -> None:
+        if not len(arr):
+            return
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
             arr.offset: arr.offset + len(arr) + 1]
         data = arr.buffers()[2]
@@ -42,13 +50,21 @@ class CsvSink:
 
 
 class ParquetSink:
+    """Appends tables to ``<table>.parquet`` (snappy), every column a string."""
+
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self.schema = schema
         self.w = pq.ParquetWriter(path, schema, compression="snappy")
 
+    @staticmethod
+    def encode(t: pa.Table) -> pa.Table:
+        return t
+
     def write(self, t: pa.Table) -> None:
         if t.num_rows:
             self.w.write_table(t.cast(self.schema))
+
+    write_encoded = write
 
     def close(self) -> None:
         self.w.close()
