@@ -1,4 +1,4 @@
-"""``python -m segwh.bench``: the arguments and the order of the steps."""
+"""``python -m segwh.bench``: the arguments, the run of the steps, the report."""
 
 from __future__ import annotations
 
@@ -6,21 +6,16 @@ import argparse
 import json
 import os
 import shutil
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from segwh import bench
-from segwh.bench.checks import check_planted
-from segwh.bench.clv_step import clv_step
-from segwh.bench.data import ensure_data
-from segwh.bench.dbt_step import run_dbt
-from segwh.bench.floors import duckdb_settings, engine_floor, scan_floor, write_floor
-from segwh.bench.next_day import ensure_next_day
-from segwh.bench.report import machine, print_table, ratio
+from segwh.bench.floors import duckdb_settings
+from segwh.bench.report import machine, print_table, publish, ratio
+from segwh.bench.scenarios import DEFAULT_STEPS, STEPS, Bench, run_steps
 from segwh.core.paths import REPO_ROOT
-
-STEPS = ("build", "run", "floor", "scan", "write", "incremental", "planted", "clv")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -31,8 +26,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="generator seed (42)")
     parser.add_argument("--data-root", type=Path,
                         default=Path(os.environ.get("BENCH_DATA_ROOT", "/tmp/bench-data")),
-                        help="cache of generated data, <root>/<customers> ($BENCH_DATA_ROOT, "
-                             "/tmp/bench-data)")
+                        help="cache of generated data, <root>/<customers>[-deliveries] "
+                             "($BENCH_DATA_ROOT, /tmp/bench-data)")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "build" / "bench" / "work",
                         help="warehouse files, targets and logs (build/bench/work)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "bench",
@@ -44,83 +39,66 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                         help="duckdb (default), or spark: the build step only, through the "
                              "Spark Thrift Server at SPARK_THRIFT_HOST/PORT (make spark-cluster)")
-    parser.add_argument("--steps", default=",".join(STEPS),
-                        help=f"comma-separated subset of {','.join(STEPS)} (all)")
+    parser.add_argument("--steps", default=",".join(DEFAULT_STEPS),
+                        help="comma-separated steps (the steps they need are added): "
+                             + "; ".join(f"{name}: {step.what}" for name, step in STEPS.items())
+                             + f" (default: {','.join(DEFAULT_STEPS)})")
+    parser.add_argument("--publish", action="store_true",
+                        help="also write docs/bench/<size>.json (replacing that size's) and "
+                             "the README's results table")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    steps_wanted = [s.strip() for s in args.steps.split(",") if s.strip()]
-    unknown = set(steps_wanted) - set(STEPS)
+    wanted = [s.strip() for s in args.steps.split(",") if s.strip()]
+    unknown = set(wanted) - set(STEPS)
     if unknown:
-        raise SystemExit(f"unknown steps: {sorted(unknown)}")
+        print(f"python -m segwh.bench: unknown steps {sorted(unknown)}; known: "
+              f"{', '.join(STEPS)}", file=sys.stderr)
+        return 2
     if args.engine == "spark":
-        steps_wanted = ["build"]  # the other steps read DuckDB files
-    args.work = args.work.resolve()
+        wanted = ["build"]  # the other steps read DuckDB files
+    args.work, args.data_root = args.work.resolve(), args.data_root.resolve()
     shutil.rmtree(args.work / "duckdb_tmp", ignore_errors=True)
     (args.work / "duckdb_tmp").mkdir(parents=True, exist_ok=True)
-    raw_dir, manifest, generated = ensure_data(args)
-    build_db = args.work / "build" / "warehouse.duckdb"
-    run_db = args.work / "run" / "warehouse.duckdb"
-    build_db.parent.mkdir(parents=True, exist_ok=True)
-    run_db.parent.mkdir(parents=True, exist_ok=True)
-    steps: dict[str, Any] = {}
-    if "build" in steps_wanted or "incremental" in steps_wanted or "planted" in steps_wanted:
-        print("full dbt build ...", flush=True)
-        steps["build"] = run_dbt(args, "build", ["build"], build_db, raw_dir)
-    if "planted" in steps_wanted and steps["build"]["exit"] == 0:
-        steps["planted"] = check_planted(build_db, raw_dir)
-    clv_needs_run = "clv" in steps_wanted and "build" not in steps_wanted
-    if ("run" in steps_wanted or "floor" in steps_wanted or "write" in steps_wanted
-            or clv_needs_run):
-        print("full dbt run ...", flush=True)
-        seeded = run_dbt(args, "seed", ["seed"], run_db, raw_dir)  # not timed: seeds only
-        steps["run"] = run_dbt(args, "run", ["run"], run_db, raw_dir,
-                               fresh=seeded["exit"] != 0)
-    if "floor" in steps_wanted and steps["run"]["exit"] == 0:
-        print("engine floor ...", flush=True)
-        steps["floor"] = engine_floor(args, steps["run"], run_db)
-    if "write" in steps_wanted and steps["run"]["exit"] == 0:
-        print("write floor ...", flush=True)
-        steps["write"] = write_floor(args, raw_dir, run_db)
-    if "scan" in steps_wanted:
-        print("scan floor ...", flush=True)
-        steps["scan"] = scan_floor(args, raw_dir)
-    if "clv" in steps_wanted:
-        source, source_db = ("build", build_db) if "build" in steps else ("run", run_db)
-        if steps[source]["exit"] == 0:
-            print("CLV step alone ...", flush=True)
-            steps["clv"] = clv_step(args, steps[source], source_db)
-    if "incremental" in steps_wanted and steps["build"]["exit"] == 0:
-        print("one more day of data, incremental dbt build ...", flush=True)
-        next_day = ensure_next_day(raw_dir, manifest)
-        steps["incremental"] = run_dbt(args, "incremental", ["build"], build_db, next_day,
-                                       fresh=False)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    runner = Bench(args)
+    steps = run_steps(runner, wanted)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     args.out.mkdir(parents=True, exist_ok=True)
-    report = {
+    if not runner.data:  # no step read data (all skipped): the export's manifest still
+        runner.raw()
+    manifest = next(iter(runner.data.values()))[1]
+    report: dict[str, Any] = {
         "customers": args.customers,
         "seed": args.seed,
-        "data": str(raw_dir),
-        "generated_seconds": round(generated, 1) if generated else None,
+        "data": {layout: str(d[0]) for layout, d in runner.data.items()},
+        "generated_seconds": {layout: round(d[2], 1) if d[2] else None
+                              for layout, d in runner.data.items()},
         "raw_rows": manifest["rows"],
         "engine": args.engine,
         "settings": {"threads": args.threads, "memory_limit": args.memory_limit,
                      "force_compression": duckdb_settings(args)["force_compression"]},
         "machine": machine(),
+        "load_average_at_start": load_at_start,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "measured_at": stamp,
         "steps": {k: {kk: vv for kk, vv in v.items() if kk != "target"} for k, v in steps.items()},
         "ratios": {
+            "new_files_over_build": ratio(steps.get("new_files"), steps.get("build")),
+            "reexport_over_build": ratio(steps.get("reexport"), steps.get("build")),
             "run_over_engine_floor": ratio(steps.get("run"), steps.get("floor")),
             "build_over_scan_floor": ratio(steps.get("build"), steps.get("scan")),
             "run_over_write_floor": ratio(steps.get("run"), steps.get("write")),
-            "incremental_over_build": ratio(steps.get("incremental"), steps.get("build")),
         },
         "file": str(args.out / f"{stamp}.json"),
     }
     Path(report["file"]).write_text(json.dumps(report, indent=2))
     print_table(report)
-    failed = [k for k, v in steps.items() if v.get("exit", 0) != 0 or v.get("ok") is False]
+    if args.publish:
+        print(f"published: {publish(report)} and the README's results table")
+    failed = [k for k, v in steps.items()
+              if "skipped" in v or v.get("error") or v.get("exit", 0) != 0
+              or v.get("ok") is False]
     return 1 if failed else 0

@@ -110,12 +110,12 @@ def write_expression(column: str, data_type: str) -> str:
 
 
 def write_floor(args: argparse.Namespace, raw_dir: Path, dbt_db: Path) -> dict[str, Any]:
-    """Every raw row written once, with the clean column types of dbt's checked tables."""
+    """Every raw row written once, with the column types of dbt's clean tables (stg_shop__*)."""
     with duckdb.connect(str(dbt_db), read_only=True) as con:
         types: dict[str, dict[str, str]] = {}
         for table, column, data_type in con.execute(
                 "select table_name, column_name, data_type from information_schema.columns "
-                "where table_name like 'stg_shop__%_checked'").fetchall():
+                "where starts_with(table_name, 'stg_shop__')").fetchall():
             raw = table.removeprefix("stg_shop__").removesuffix("_checked")
             types.setdefault(raw, {})[column] = data_type
     path = args.work / "write_floor.duckdb"
