@@ -64,6 +64,16 @@ def raw_source(directory: Path, table: str) -> str:
     return f"read_parquet('{directory / (table + '.parquet')}')"
 
 
+def scratch(directory: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for preparing data beside `directory`, in bounded memory (it
+    spills to `<data root>/.duckdb_tmp`), so that 10M customers fit on a shared machine."""
+    con = duckdb.connect()
+    for key, value in (("memory_limit", "2GB"), ("preserve_insertion_order", "false"),
+                       ("temp_directory", str(directory.parent / ".duckdb_tmp"))):
+        con.execute(f"set {key} = '{value}'")
+    return con
+
+
 def column_names(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
     return [c[0] for c in con.execute(f"describe select * from {source}").fetchall()]
 

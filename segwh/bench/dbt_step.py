@@ -26,9 +26,13 @@ def one_line_error(log: str, results: list[dict[str, Any]]) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     for k, line in enumerate(lines):
         found = ERROR_LINE.search(line)
-        if found:  # "Runtime Error in model x (path)", then the engine's message
-            following = lines[k + 1] if k + 1 < len(lines) else ""
-            return " ".join(f"{found.group(0)}: {following}".split())[:400]
+        if found:  # "Runtime Error in model x (path)", then the engine's message, which
+            text = found.group(0)  # may say "...:" and go on on the next line
+            for following in lines[k + 1:k + 4]:
+                text = f"{text}: {following}" if not text.endswith(":") else f"{text} {following}"
+                if not following.endswith(":"):
+                    break
+            return " ".join(text.split())[:400]
     return (lines[-1] if lines else "no output")[:400]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from segwh.bench.data import column_names, link_tree, raw_source
+from segwh.bench.data import column_names, link_tree, raw_source, scratch
 from segwh.bench.next_day import DELETED
 
 PICKS = "DELETIONS.json"
@@ -66,7 +66,7 @@ def ensure_deletion_day(directory: Path, as_of: str) -> tuple[Path, dict[str, An
         return target, json.loads((target / PICKS).read_text())
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    con = duckdb.connect()
+    con = scratch(directory)
     picks = _pick(con, directory)
     link_tree(directory, target, skip={"customers.parquet", "erasures.parquet", "DONE"})
     con.execute(f"copy (select * from {raw_source(directory, 'customers')} "

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from segwh.bench.data import column_names, link_tree, raw_source
+from segwh.bench.data import column_names, link_tree, raw_source, scratch
 
 EVENT_TABLES = ("orders", "order_items", "sessions", "carts")
 DELETED = "_deleted"  # the tombstone column of deliveries (raw-data.md)
@@ -116,8 +116,7 @@ def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     deliveries = (directory / "orders").is_dir()
-    con = duckdb.connect()
-    con.execute("set preserve_insertion_order = false")
+    con = scratch(directory)
     rows = new_day_rows(con, directory, manifest["as_of"])
     added = {}
     if deliveries:

@@ -81,8 +81,10 @@ TARGETS = (
 def verdict(target: Target, report: dict[str, Any]) -> tuple[Any, str]:
     """(value, `met` / `missed` / `failed: ...` / `not measured`) of one target."""
     step = report["steps"].get(target.step, {})
-    if step.get("error") and target.step in report["steps"]:
+    if step.get("error"):
         return None, f"missed: {target.step} failed"
+    if "skipped" in step:
+        return None, f"not measured: {target.step} skipped ({step['skipped']})"
     if report["customers"] < target.customers > TARGET_CUSTOMERS:  # a scale target
         return None, f"not measured (needs {target.customers:,} customers)"
     value = target.value(report)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,14 @@ VERSIONS = {"orders": ("order_id", "updated_at", "ordered_at"),
 TOMBSTONED = ("orders", "carts")  # tables with a version column a tombstone can be later in
 DELETED = "_deleted"
 MIN_DAY = "2000-01-01"  # the contract's default min_valid_date
+MEMORY_LIMIT, SPILL = "2GB", ".generate_tmp"  # DuckDB's memory and spill folder (removed)
 
 
 def _connect(out: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that sorts 300M rows (10M customers) in bounded memory."""
     con = duckdb.connect()
     for key, value in (("TimeZone", "UTC"), ("preserve_insertion_order", "false"),
-                       ("temp_directory", str(out / ".generate_tmp"))):
+                       ("memory_limit", MEMORY_LIMIT), ("temp_directory", str(out / SPILL))):
         con.execute(f"set {key} = '{value}'")
     return con
 
@@ -155,6 +158,7 @@ def deliver(out: Path, fmt: str, as_of: int, tombstone_rate: float, seed: int
     finally:
         con.close()
         order_days.unlink(missing_ok=True)
+        shutil.rmtree(out / SPILL, ignore_errors=True)
     return {"files": files, "tombstones": tombstones}
 
 
@@ -169,6 +173,7 @@ def write_erasures(out: Path, fmt: str, count: int, seed: int, as_of: int) -> li
             order by md5(customer_id || ':{seed}') limit {int(count)}""").fetchall()]
     finally:
         con.close()
+        shutil.rmtree(out / SPILL, ignore_errors=True)
     requested = [fmt_epoch(as_of - 3600 * (k + 1)) for k in range(len(ids))]
     schema = pa.schema([("customer_id", pa.string()), ("requested_at", pa.string())])
     sink = (CsvSink if fmt == "csv" else ParquetSink)(out / f"erasures.{fmt}", schema)

@@ -114,6 +114,14 @@ def test_one_line_error_names_the_failing_node() -> None:
     assert one_line_error(log, []) == ("Runtime Error in model stg_shop__orders "
                                        "(models/x.sql): Invalid Input Error: No magic bytes "
                                        "found at end of file 'orders.parquet'")
+    hook = ("Compilation Error in operation on-run-start-4 (./dbt_project.yml)\n"
+            "  The raw data cannot be read; nothing was built:\n"
+            "  Raw file missing: neither orders.parquet nor orders.csv exists.\n"
+            "  Raw file missing: neither carts.parquet nor carts.csv exists.\n")
+    assert one_line_error(hook, []) == (
+        "Compilation Error in operation on-run-start-4 (./dbt_project.yml): The raw data "
+        "cannot be read; nothing was built: Raw file missing: neither orders.parquet nor "
+        "orders.csv exists.")
     failed = [{"unique_id": "model.p.a", "status": "success", "message": None},
               {"unique_id": "test.p.recon", "status": "fail", "message": "Got 1\nresult"}]
     assert one_line_error("", failed) == "recon: Got 1 result"
@@ -229,6 +237,8 @@ def test_targets_say_met_missed_failed_or_not_measured() -> None:
     assert verdict(run, _report(1_000_000, run={"exit": 1, "error": "x"}))[1] == \
         "missed: run failed"
     assert verdict(run, _report(1_000_000)) == (None, "not measured")
+    assert verdict(run, _report(1_000_000, run={"skipped": "needs x"}))[1] == \
+        "not measured: run skipped (needs x)"
     share = by_name["refresh, new files / full build <= 0.10"]
     report = _report(1_000_000, build={"seconds": 100, "exit": 0},
                      new_files={"seconds": 12, "exit": 0})
