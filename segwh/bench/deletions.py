@@ -39,16 +39,21 @@ def _pick(con: duckdb.DuckDBPyConnection, raw: Path) -> dict[str, Any]:
     def ids(table: str) -> str:
         return f"select distinct trim(customer_id) as c from {raw_source(raw, table)}"
 
+    # customers erased already (the generator's erasures) are left alone: erasure wins
+    erased_before = (f"select trim(customer_id) from {raw_source(raw, 'erasures')} "
+                     "where customer_id is not null"
+                     if (raw / "erasures.parquet").exists() else "select '' where false")
     customers = _ids(con, f"""
         select c from ({ids('customers')}) join ({ids('orders')}) using (c)
             join ({ids('sessions')}) using (c) join ({ids('carts')}) using (c)
-        where c like 'C%' order by md5(c) limit 2""")
+        where c like 'C%' and c not in ({erased_before}) order by md5(c) limit 2""")
     if len(customers) < 2:
         raise RuntimeError(f"{raw}: no two customers with orders, sessions and carts")
     erased, deleted = customers
     order = con.execute(f"""
         select trim(order_id) from {raw_source(raw, 'orders')}
         where trim(customer_id) like 'C%' and trim(customer_id) not in ('{erased}', '{deleted}')
+            and trim(customer_id) not in ({erased_before})
             and lower(trim(status)) = 'completed' and try_cast(order_total as double) >= 0
             and try_cast(trim(ordered_at) as timestamp) is not null
         group by 1 having count(*) = 1 order by md5(trim(order_id)) limit 1""").fetchone()

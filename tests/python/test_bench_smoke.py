@@ -132,7 +132,7 @@ def test_one_line_error_names_the_failing_node() -> None:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("shop")
     manifest = generate(150, 4, root / "export", "parquet")
-    generate(150, 4, root / "deliveries", "parquet", layout="deliveries")
+    generate(150, 4, root / "deliveries", "parquet", layout="deliveries", erasures=3)
     return {"root": root, "manifest": manifest,
             "export": ensure_next_day(root / "export", manifest),
             "deliveries": ensure_next_day(root / "deliveries", manifest)}
@@ -171,7 +171,10 @@ def test_the_deletion_day_deletes_tombstones_and_erases(shop) -> None:
 
     assert picks["deleted_customer"] in ids(before, "customers")
     assert ids(day, "customers") == ids(before, "customers") - {picks["deleted_customer"]}
-    assert picks["erased_customer"] in ids(day, "erasures")
+    assert ids(day, "erasures") == ids(before, "erasures") | {picks["erased_customer"]}
+    # customers the shop had erased already are not picked again (erasure wins)
+    assert not {picks["erased_customer"], picks["deleted_customer"]} & ids(before, "erasures")
+    assert len(ids(before, "erasures")) == 3
     assert picks["erased_orders"] and set(picks["erased_orders"]) <= ids(before, "orders",
                                                                            "order_id")
     tomb = con.execute(f"""
