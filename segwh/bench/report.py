@@ -57,7 +57,9 @@ def _note(name: str, step: dict[str, Any]) -> str:
         wrong = "" if step["ok"] else f": {step['wrong'][:5]}"
         return f"{step['checked'] - len(step['wrong'])}/{step['checked']} correct{wrong}"
     if name == "deletions" and not step.get("ok"):
-        return f"WRONG: {'; '.join(step.get('problems', []))}"
+        problems = step.get("problems", [])
+        more = f" (and {len(problems) - 3} more in the report)" if len(problems) > 3 else ""
+        return f"WRONG: {'; '.join(problems[:3])}{more}"
     if name == "clv":
         return (f"alone: {step['seconds']} s, {step['buyers']} buyers; dbt models "
                 f"{step['models_seconds']} s")
