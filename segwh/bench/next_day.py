@@ -111,8 +111,10 @@ def next_day_name(as_of: str) -> str:
 def ensure_next_day(directory: Path, manifest: dict[str, Any]) -> Path:
     """`directory` with one more day of data, in the same layout (cached beside it)."""
     target = directory.parent / f"{directory.name}-plus1day"
-    if (target / "DONE").exists():
-        return target
+    done = target / "DONE"
+    if done.exists() and "rows_added" in json.loads(done.read_text()):
+        return target  # (a next day cached by an earlier bench, without rows_added, is
+        # made again: its late and re-delivered orders were a row sample, not these ids)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     deliveries = (directory / "orders").is_dir()
