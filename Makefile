@@ -104,5 +104,5 @@ clean: ## Remove the build folder and dbt's target (stops the local Spark cluste
 	@test ! -x $(BIN)/python || $(BIN)/python -m segwh.spark_cluster stop --dir $(SPARK_CLUSTER_DIR)
 	rm -rf build target logs
 
-bench: venv ## Benchmark on generated data (args: BENCH_ARGS='--customers 100000'; see --help)
+bench: venv ## Benchmark and its targets (BENCH_ARGS='--customers 100000 --publish'; docs/bench.md)
 	$(BIN)/python -m segwh.bench $(BENCH_ARGS)

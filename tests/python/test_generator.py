@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -350,3 +351,123 @@ def test_expectations_out_and_cli(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "e" / "generator_manifest.json").read_text())
     assert manifest["as_of"] == "2024-01-01 00:00:00"
     assert (tmp_path / "e" / "expected_segments.csv").exists()
+
+
+# --- raw layouts: a full export per table, or a folder of daily deliveries -------------
+DELIVERED = ["orders", "order_items", "sessions", "carts"]  # folders in the deliveries layout
+DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.(csv|parquet)")
+KEYS = {"orders": "order_id", "carts": "cart_id"}  # the tables with tombstones
+
+
+def generate_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "segwh.generate", "--quiet", *args],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """The same shop (seed 5) as one export file per table, and as daily deliveries with
+    tombstones and an erasure list (written by the command line)."""
+    root = tmp_path_factory.mktemp("layouts")
+    generate(300, 5, root / "export", "parquet")
+    r = generate_cli("--customers", "300", "--seed", "5", "--format", "parquet",
+                     "--layout", "deliveries", "--tombstone-rate", "0.02", "--erasures", "3",
+                     "--out", str(root / "deliveries"))
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((root / "deliveries" / "generator_manifest.json").read_text())
+    return root / "export", root / "deliveries", manifest
+
+
+def scan(path: Path) -> str:
+    """SQL reading a raw file, or every file of a folder."""
+    if path.is_dir():
+        return f"read_parquet('{path}/*.parquet', filename = true)"
+    return f"read_{path.suffix[1:]}('{path}')"
+
+
+def test_deliveries_hold_the_export_rows_in_one_file_per_day(layouts) -> None:
+    export, deliveries, manifest = layouts
+    assert manifest["layout"] == "deliveries"
+    con = duckdb.connect()
+    for table, columns in CONTRACT.items():
+        if table in DELIVERED:
+            assert not (deliveries / f"{table}.parquet").exists(), table
+            names = [p.name for p in (deliveries / table).iterdir()]
+            assert len(names) > 100 and all(DAY_FILE.fullmatch(n) for n in names), table
+            assert manifest["files"][table] == len(names)
+            got = f"select {', '.join(columns)} from {scan(deliveries / table)} " \
+                  "where _deleted is null"
+        else:  # customers and products stay full exports
+            assert not (deliveries / table).exists(), table
+            got = f"select * from {scan(deliveries / f'{table}.parquet')}"
+        want = f"select * from {scan(export / f'{table}.parquet')}"
+        assert con.execute(f"select count(*) from (({got}) except all ({want}))").fetchone() \
+            == con.execute(f"select count(*) from (({want}) except all ({got}))").fetchone() \
+            == (0,), table
+        total = con.execute(f"select count(*) from ({want})").fetchone()[0]
+        assert total + manifest["tombstones"].get(table, 0) == manifest["rows"][table], table
+
+
+def test_a_delivery_file_holds_its_days_versions_and_their_lines(layouts) -> None:
+    _, deliveries, manifest = layouts
+    con = duckdb.connect()
+    day_of_order: dict[str, str] = {}
+    orders = con.execute(f"select filename, order_id, ordered_at, updated_at "
+                         f"from {scan(deliveries / 'orders')}").fetchall()
+    for filename, order_id, ordered_at, updated_at in orders:
+        day = Path(filename).name[:10]
+        version = parse_ts(updated_at or "") or parse_ts(ordered_at or "")
+        if version and datetime(2000, 1, 1, tzinfo=UTC) <= version <= AS_OF:
+            assert day == version.astimezone(UTC).strftime("%Y-%m-%d"), order_id  # changed
+        else:  # no readable version time: delivered on the last day
+            assert day == manifest["as_of"][:10], (order_id, ordered_at, updated_at)
+        if order_id:
+            day_of_order[order_id.strip()] = min(day, day_of_order.get(order_id.strip(), day))
+    items = con.execute(f"select filename, order_id from {scan(deliveries / 'order_items')}")
+    for filename, order_id in items.fetchall():
+        # a line comes with the first delivery of its order; lines of no order: last day
+        want = day_of_order.get((order_id or "").strip(), manifest["as_of"][:10])
+        assert Path(filename).name[:10] == want, order_id
+
+
+def test_tombstones_delete_the_latest_version_and_erasures_name_customers(layouts) -> None:
+    _, deliveries, manifest = layouts
+    con = duckdb.connect()
+    for table, key in KEYS.items():
+        rows = [dict(zip([d[0] for d in cursor.description], row, strict=True))
+                for cursor in [con.execute(f"select * from {scan(deliveries / table)}")]
+                for row in cursor.fetchall()]
+        tombs = [x for x in rows if x["_deleted"] is not None]
+        assert len(tombs) == manifest["tombstones"][table] > 0, table
+        assert {x["_deleted"] for x in tombs} == {"true"}, table
+        for tomb in tombs:  # the latest version of a random customer's existing id
+            versions = [x for x in rows if (x[key] or "").strip() == tomb[key].strip()]
+            assert tomb["customer_id"].strip().startswith("C") and len(versions) >= 2, tomb
+            others = [parse_ts(x["updated_at"] or "") or parse_ts(x[EVENT_COLUMNS[table]] or "")
+                      for x in versions if x is not tomb]
+            assert all(v is None or v < parse_ts(tomb["updated_at"]) for v in others), tomb
+            assert parse_ts(tomb["updated_at"]) < AS_OF
+    erased = con.execute(f"select * from {scan(deliveries / 'erasures.parquet')}").fetchall()
+    assert len(erased) == 3 and sorted(manifest["erasures"]) == sorted(r[0] for r in erased)
+    customers = {r[0] for r in con.execute(
+        f"select trim(customer_id) from {scan(deliveries / 'customers.parquet')}").fetchall()}
+    assert {r[0] for r in erased} <= customers
+    assert all(r[0].startswith("C") and parse_ts(r[1]) for r in erased)
+
+
+def test_deliveries_as_csv(tmp_path: Path) -> None:
+    generate(40, 3, tmp_path / "e", "csv")
+    r = generate_cli("--customers", "40", "--seed", "3", "--layout", "deliveries",
+                     "--out", str(tmp_path / "d"))
+    assert r.returncode == 0, r.stderr
+    for table in DELIVERED:
+        files = sorted((tmp_path / "d" / table).glob("*.csv"))
+        assert files and all(read(f)[0] == CONTRACT[table] for f in files), table
+        assert sum(len(read(f)[1]) for f in files) == len(read(tmp_path / "e" / f"{table}.csv")[1])
+
+
+def test_tombstones_need_the_deliveries_layout(tmp_path: Path) -> None:
+    r = generate_cli("--customers", "20", "--tombstone-rate", "0.01",
+                     "--out", str(tmp_path / "x"))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "--tombstone-rate" in r.stderr, r.stderr

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from segwh import _gen_text as tx
-from segwh import _gen_vocab as vb
+from segwh.generate import text as tx
+from segwh.generate import vocab as vb
 from segwh.segments import SEGMENT_FLAGS
 
 D = 86_400

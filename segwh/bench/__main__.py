@@ -1,0 +1,7 @@
+"""``python -m segwh.bench``."""
+
+import sys
+
+from segwh.bench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+"""``python -m segwh.generate``."""
+
+import sys
+
+from segwh.generate.cli import main
+
+sys.exit(main())
