@@ -9,9 +9,10 @@ preselect the segment filter and the customer lookup (for links and the browser 
 from __future__ import annotations
 
 import altair as alt
-import data
 import pandas as pd
 import streamlit as st
+
+from segwh.dashboard import figures, warehouse
 
 NOT_AVAILABLE = "not available in this warehouse"
 
@@ -36,9 +37,9 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str) -> alt
     )
 
 
-def section_segments(path, segment: str, context: data.ReportingContext) -> None:
+def section_segments(path, segment: str, context: warehouse.ReportingContext) -> None:
     st.header("Segments")
-    summary = data.segment_summary(path)
+    summary = figures.segment_summary(path)
     left, right = st.columns(2)
     left.altair_chart(
         bar_chart(summary, "segment", "member_count", "Segment size (members)"),
@@ -57,7 +58,7 @@ def section_segments(path, segment: str, context: data.ReportingContext) -> None
             "% of revenue": summary["share_of_revenue"].map(percent),
         }
     )
-    if segment != data.ALL_CUSTOMERS:
+    if segment != warehouse.ALL_CUSTOMERS:
         shown = shown[shown["segment"] == segment]
     st.table(shown.set_index("segment"))
 
@@ -65,7 +66,7 @@ def section_segments(path, segment: str, context: data.ReportingContext) -> None
 def world_map(countries: pd.DataFrame, value: str, title: str) -> alt.Chart:
     """A world map of `value` per country, from the committed Natural Earth geometry."""
     geometry = alt.Data(
-        values=data.world_geometry(), format=alt.DataFormat(type="topojson", feature="countries")
+        values=figures.world_geometry(), format=alt.DataFormat(type="topojson", feature="countries")
     )
     return (
         alt.Chart(geometry, title=title)
@@ -90,14 +91,14 @@ def world_map(countries: pd.DataFrame, value: str, title: str) -> alt.Chart:
     )
 
 
-def section_geography(path, segment: str, context: data.ReportingContext) -> None:
+def section_geography(path, segment: str, context: warehouse.ReportingContext) -> None:
     st.header("Customers and revenue by country, region and city")
-    places = data.by_country_city(path, segment)
+    places = figures.by_country_city(path, segment)
     if places.empty:
         st.write("No customers in this selection.")
         return
     revenue_title = f"revenue ({context.currency})"
-    countries = data.by_country(path, segment)
+    countries = figures.by_country(path, segment)
     if countries is None:
         not_available("World map", "reference.countries.iso_numeric")
     else:
@@ -139,7 +140,7 @@ def section_demographics(path, segment: str) -> None:
     st.header("Demographics")
     left, middle, right = st.columns(3)
     with left:
-        frame = data.distribution(path, segment, ["age_band", "gender"])
+        frame = figures.distribution(path, segment, ["age_band", "gender"])
         if frame is None:
             not_available("Age band × gender", "customer_profile.age_band and gender")
         else:
@@ -155,7 +156,7 @@ def section_demographics(path, segment: str) -> None:
                 use_container_width=True,
             )
     with middle:
-        frame = data.distribution(path, segment, ["education"])
+        frame = figures.distribution(path, segment, ["education"])
         if frame is None:
             not_available("Education", "customer_profile.education")
         else:
@@ -164,7 +165,7 @@ def section_demographics(path, segment: str) -> None:
                 use_container_width=True,
             )
     with right:
-        frame = data.distribution(path, segment, ["income_band"])
+        frame = figures.distribution(path, segment, ["income_band"])
         if frame is None:
             not_available("Income band", "customer_profile.income_band")
         else:
@@ -176,7 +177,7 @@ def section_demographics(path, segment: str) -> None:
 
 def section_channels(path, segment: str) -> None:
     st.header("Acquisition channels (Pareto)")
-    pareto = data.channel_pareto(path, segment)
+    pareto = figures.channel_pareto(path, segment)
     if pareto is None:
         not_available("Acquisition-channel Pareto", "an acquisition_channel per customer")
         return
@@ -187,7 +188,7 @@ def section_channels(path, segment: str) -> None:
         y=alt.Y("customers:Q"),
         color=alt.Color(
             "is_pareto_core:N",
-            title="in the first 80 %",
+            title=f"in the first {figures.pareto_core_share():.0%}",
             scale=alt.Scale(domain=[True, False], range=["#1f77b4", "#c7c7c7"]),
         ),
         tooltip=list(pareto.columns),
@@ -197,14 +198,17 @@ def section_channels(path, segment: str) -> None:
     )
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
     core = pareto[pareto["is_pareto_core"]]["acquisition_channel"].tolist()
-    st.caption(f"Channels bringing the first 80 % of customers: {', '.join(core)}")
+    st.caption(
+        f"Channels bringing the first {figures.pareto_core_share():.0%} of customers: "
+        f"{', '.join(core)}"
+    )
 
 
 def section_lifecycle_rfm(path, segment: str) -> None:
     st.header("Lifecycle and RFM")
     left, right = st.columns(2)
     with left:
-        frame = data.distribution(path, segment, ["lifecycle_stage"])
+        frame = figures.distribution(path, segment, ["lifecycle_stage"])
         if frame is None:
             not_available("Lifecycle stages", "customer_profile.lifecycle_stage")
         else:
@@ -213,7 +217,7 @@ def section_lifecycle_rfm(path, segment: str) -> None:
                 use_container_width=True,
             )
     with right:
-        frame = data.distribution(path, segment, ["rfm_group"])
+        frame = figures.distribution(path, segment, ["rfm_group"])
         if frame is None:
             not_available("RFM groups", "customer_profile.rfm_group")
         else:
@@ -244,15 +248,15 @@ def fit_caption(fit: dict | None) -> str:
     return text + "."
 
 
-def section_lifetime_value(path, segment: str, context: data.ReportingContext) -> None:
+def section_lifetime_value(path, segment: str, context: warehouse.ReportingContext) -> None:
     with st.container(key="lifetime_value"):
         st.header("Lifetime value and churn risk")
-        if not data.clv_available(path):
+        if not figures.clv_available(path):
             not_available("Lifetime value", "customer_profile.predicted_clv, probability_alive")
             return
-        st.caption(fit_caption(data.clv_fit(path)))
+        st.caption(fit_caption(figures.clv_fit(path)))
         left, right = st.columns(2)
-        points = data.predicted_vs_historical(path, segment)
+        points = figures.predicted_vs_historical(path, segment)
         if points.empty:
             left.info("No buyer with a prediction in this selection.")
         else:
@@ -272,7 +276,7 @@ def section_lifetime_value(path, segment: str, context: data.ReportingContext) -
                 ),
                 use_container_width=True,
             )
-        risk = data.churn_risk(path, segment)
+        risk = figures.churn_risk(path, segment)
         if risk.empty:
             right.info("No buyer with a churn probability in this selection.")
         else:
@@ -289,7 +293,7 @@ def section_lifetime_value(path, segment: str, context: data.ReportingContext) -
         st.subheader(
             f"At-risk high-value customers, by predicted value lost ({context.currency})"
         )
-        at_risk = data.at_risk_list(path, segment)
+        at_risk = figures.at_risk_list(path, segment)
         if at_risk.empty:
             st.info(
                 "No VIP is below the at-risk threshold (var at_risk_max_probability_alive) "
@@ -303,10 +307,10 @@ def section_lifetime_value(path, segment: str, context: data.ReportingContext) -
             }))
 
 
-def section_transitions(path, segment: str, context: data.ReportingContext) -> None:
+def section_transitions(path, segment: str, context: warehouse.ReportingContext) -> None:
     st.header("Segment transitions over time")
-    refreshes = data.refresh_count(path)
-    moves = data.transitions(path, segment)
+    refreshes = figures.refresh_count(path)
+    moves = figures.transitions(path, segment)
     if moves is None:
         not_available("Segment transitions", "marts.segment_transitions")
         return
@@ -333,19 +337,19 @@ def section_transitions(path, segment: str, context: data.ReportingContext) -> N
     st.dataframe(moves, hide_index=True, use_container_width=True, height=220)
 
 
-def section_lookup(path, context: data.ReportingContext) -> None:
+def section_lookup(path, context: warehouse.ReportingContext) -> None:
     st.header("Customer lookup")
     default = st.query_params.get("customer", "")
     customer_id = st.text_input("Customer id", value=default, key="customer_id")
     if not customer_id.strip():
         st.caption("Type a customer id (e.g. from a segment list) to see the profile.")
         return
-    row = data.customer(path, customer_id)
+    row = figures.customer(path, customer_id)
     if row.empty:
         st.warning(f"No customer {customer_id.strip()!r} at this as-of.")
         return
     record = row.iloc[0]
-    money = data.money_columns(path, "marts", "customer_profile")
+    money = warehouse.money_columns(path, "marts", "customer_profile")
 
     def shown_value(column: str) -> str:
         value = record[column]
@@ -362,23 +366,23 @@ def section_lookup(path, context: data.ReportingContext) -> None:
 def main() -> None:
     st.set_page_config(page_title="Segment dashboard", layout="wide")
     st.title("Customer segments")
-    versions = data.warehouse_versions()
+    versions = warehouse.warehouse_versions()
     if not versions:
-        st.error(f"No warehouse at {data.published_path()}: run `make build` first.")
+        st.error(f"No warehouse at {warehouse.published_path()}: run `make build` first.")
         return
     labels = [version.label for version in versions]
     choice = st.sidebar.selectbox("As of (refresh)", labels, index=0)
     version = versions[labels.index(choice)]
-    segments = [data.ALL_CUSTOMERS, *data.segment_names(version.path)]
-    wanted = st.query_params.get("segment", data.ALL_CUSTOMERS)
+    segments = [warehouse.ALL_CUSTOMERS, *warehouse.segment_names(version.path)]
+    wanted = st.query_params.get("segment", warehouse.ALL_CUSTOMERS)
     segment = st.sidebar.selectbox(
         "Segment", segments, index=segments.index(wanted) if wanted in segments else 0
     )
     st.sidebar.caption(f"Reading {version.path.name} read-only, one connection per query.")
 
     path = version.path
-    context = data.reporting_context(path)
-    totals = data.headline(path, segment)
+    context = warehouse.reporting_context(path)
+    totals = figures.headline(path, segment)
     st.caption(f"As of {version.as_of} · segment: {segment} · amounts in {context.currency}")
     columns = st.columns(3)
     columns[0].metric("Customers", f"{int(totals['customers'])}")

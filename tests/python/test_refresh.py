@@ -35,8 +35,10 @@ from conftest import (
 )
 
 from segwh import refresh
-from segwh._refresh_checks import ExpectationOutcome
-from segwh._refresh_files import Layout, lock_is_held
+from segwh.refresh.dbt_build import failure_reason, read_run_results
+from segwh.refresh.expectations import ExpectationOutcome
+from segwh.refresh.files import Layout
+from segwh.refresh.lock import lock_is_held
 from segwh.refresh import (
     EXIT_AUDIT_FAILED,
     EXIT_CHANGE_BAND,
@@ -551,8 +553,8 @@ def test_a_failing_dbt_test_is_named_by_what_it_checks(baseline: Path, tmp_path:
     plant_session(database)
     run_dbt(["build", "--select", "quarantine_reconciliation"], database, tmp_path,
             vars=FIXTURE_VARS, check=False)
-    results = refresh._read_run_results(tmp_path / "target")
-    reason = refresh._dbt_reason(results, [])
+    results = read_run_results(tmp_path / "target")
+    reason = failure_reason(results, [])
     assert reason == (
         "test expression_is_true on quarantine_reconciliation (expression=raw_rows = "
         "clean_rows + quarantined_rows + merged_duplicate_rows) fail: 1 failing row"
