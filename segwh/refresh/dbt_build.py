@@ -34,11 +34,13 @@ def _die_with_parent() -> None:
 
 def run_env(run: Run) -> dict[str, str]:
     """The environment of a dbt child: the build file, its own spill directory, the
-    profiles of --project-dir unless DBT_PROFILES_DIR says otherwise (and never the
-    refresh's own test hook)."""
+    project of --project-dir (a DBT_PROJECT_DIR in the environment, as `make` exports,
+    would otherwise win over the working directory), its profiles unless DBT_PROFILES_DIR
+    says otherwise, and never the refresh's own test hook."""
     assert run.build is not None
     profiles = os.environ.get("DBT_PROFILES_DIR") or str(run.project_dir)
-    env = dbt_env(run.build, run.run_dir / "duckdb_tmp", {"DBT_PROFILES_DIR": profiles})
+    env = dbt_env(run.build, run.run_dir / "duckdb_tmp",
+                  {"DBT_PROFILES_DIR": profiles, "DBT_PROJECT_DIR": str(run.project_dir)})
     env.pop(PAUSE_ENV, None)
     return env
 

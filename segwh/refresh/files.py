@@ -9,6 +9,7 @@ atomic there).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -138,6 +139,10 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def json_line(value: object) -> str:
+    return json.dumps(value, sort_keys=True) + "\n"
 
 
 def fsync_file(path: Path) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from segwh.core.versions import UNVERSIONED, version_in
-from segwh.refresh import expectations, files
+from segwh.refresh import erasure, expectations, files
 from segwh.refresh.audit import audit, relation_row_counts
 from segwh.refresh.dbt_build import check_source_freshness, run_dbt_build
 from segwh.refresh.lock import RefreshLock
@@ -138,6 +138,10 @@ def execute_run(run: Run) -> int:
         pruned = files.prune_versions(run.published, run.keep)
         run.summary["kept_previous_as"] = str(kept) if kept else None
         run.summary["pruned_versions"] = pruned
+        erased = erasure.erase_from_kept_versions(run.published)
+        run.summary["erasure"] = erased.as_json()
+        if erased.erased_customers:
+            run.say(erased.line())
         run.summary["status"] = "published"
         return EXIT_OK
     finally:
