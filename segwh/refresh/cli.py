@@ -18,6 +18,10 @@ file open keeps reading it until it reconnects. Everything a refresh keeps is na
 the published file (<name>.lock, <name>.refresh-last.json, <name>.refresh-runs/), so
 warehouses in one directory are refreshed independently.
 
+After a publish, when the new file lists erased customers (staging.stg_shop__erasures),
+every kept version that holds one of them is removed whole, and so is every export file
+written from such a version (docs/refresh.md, "Erasure"); the summary says how many.
+
 Exit codes (for schedulers):
     0  published (run) / rolled back (rollback) / status printed
     1  unexpected error (or interrupted by SIGTERM/SIGINT); nothing published
