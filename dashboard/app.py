@@ -188,7 +188,7 @@ def section_channels(path, segment: str) -> None:
         y=alt.Y("customers:Q"),
         color=alt.Color(
             "is_pareto_core:N",
-            title=f"in the first {figures.pareto_core_share():.0%}",
+            title=f"in the first {figures.pareto_core_share() * 100:g} %",
             scale=alt.Scale(domain=[True, False], range=["#1f77b4", "#c7c7c7"]),
         ),
         tooltip=list(pareto.columns),
@@ -199,7 +199,7 @@ def section_channels(path, segment: str) -> None:
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
     core = pareto[pareto["is_pareto_core"]]["acquisition_channel"].tolist()
     st.caption(
-        f"Channels bringing the first {figures.pareto_core_share():.0%} of customers: "
+        f"Channels bringing the first {figures.pareto_core_share() * 100:g} % of customers: "
         f"{', '.join(core)}"
     )
 

@@ -83,32 +83,22 @@ def build_rows(channel: str, members: list[tuple]) -> tuple[pa.Table, dict[str, 
     def drop(reason: str) -> None:
         dropped[reason] = dropped.get(reason, 0) + 1
 
-    if channel == "sms":
-        ids, phones = [], []
-        for customer_id, sms_ok, _email_ok, _email, phone, calling_code in members:
-            if not sms_ok:
-                drop("no sms consent")
-                continue
-            e164 = normalize_phone(phone, calling_code)
-            if e164 is None:
-                drop("no normalized phone")
-                continue
-            ids.append(customer_id)
-            phones.append(e164)
-        table = pa.table({"customer_id": ids, "phone_e164": phones}, schema=SMS_SCHEMA)
-    elif channel == "email":
-        ids, emails = [], []
-        for customer_id, _sms_ok, email_ok, email, _phone, _calling_code in members:
-            if not email_ok:
-                drop("no email consent")
-                continue
-            address = normalize_email(email)
-            if address is None:
-                drop("no valid email")
-                continue
-            ids.append(customer_id)
-            emails.append(address)
-        table = pa.table({"customer_id": ids, "email": emails}, schema=EMAIL_SCHEMA)
+    if channel in ("sms", "email"):
+        ids, contacts = [], []
+        for customer_id, sms_ok, email_ok, email, phone, calling_code in members:
+            if channel == "sms":
+                consented, contact = sms_ok, normalize_phone(phone, calling_code)
+            else:
+                consented, contact = email_ok, normalize_email(email)
+            if not consented:
+                drop(f"no {channel} consent")
+            elif contact is None:
+                drop("no normalized phone" if channel == "sms" else "no valid email")
+            else:
+                ids.append(customer_id)
+                contacts.append(contact)
+        schema = SMS_SCHEMA if channel == "sms" else EMAIL_SCHEMA
+        table = pa.table({"customer_id": ids, schema.names[1]: contacts}, schema=schema)
     elif channel == "ads":
         email_hashes: list[str | None] = []
         phone_hashes: list[str | None] = []

@@ -135,6 +135,6 @@ def erase_from_kept_versions(published: Path) -> ErasureOutcome:
     for version in outcome.removed_versions:
         files.version_file(published, version).unlink(missing_ok=True)
     if outcome.removed_versions:
-        files.fsync_dir(files.versions_dir(published))
+        files.fsync(files.versions_dir(published))
     outcome.removed_exports = remove_exports(published, outcome.removed_versions)
     return outcome

@@ -145,16 +145,9 @@ def json_line(value: object) -> str:
     return json.dumps(value, sort_keys=True) + "\n"
 
 
-def fsync_file(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flushes a file's data, or a directory's entries (a rename or unlink in it), to disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -163,7 +156,7 @@ def fsync_dir(directory: Path) -> None:
 
 def copy_durably(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
-    fsync_file(target)
+    fsync(target)
 
 
 def versions_dir(published: Path) -> Path:
@@ -200,7 +193,7 @@ def keep_version(published: Path, version: str) -> Path | None:
         os.link(published, target)
     except OSError:
         copy_durably(published, target)
-    fsync_dir(target.parent)
+    fsync(target.parent)
     return target
 
 
@@ -216,9 +209,9 @@ def prune_versions(published: Path, keep: int) -> list[str]:
 def publish(build: Path, published: Path) -> None:
     """Atomically puts `build` (named like `published`, in a folder beside it: the same
     filesystem) at `published`, then removes the build's folder."""
-    fsync_file(build)
+    fsync(build)
     os.replace(build, published)
-    fsync_dir(published.parent)
+    fsync(published.parent)
     remove_build(build)
 
 
