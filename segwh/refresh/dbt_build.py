@@ -55,8 +55,9 @@ def command(run: Run, args: list[str], target: Path, logs: Path) -> list[str]:
 
 def run_dbt_build(run: Run) -> dict[str, Any]:
     target, logs = run.run_dir / "target", run.run_dir / "logs"
-    line = command(run, ["build", *(["--full-refresh"] if run.full_refresh else [])],
-                   target, logs)
+    line = command(run, ["build"], target, logs)
+    if run.full_refresh:
+        line.append("--full-refresh")
     run.say("dbt build started: " + " ".join(line[1:]))
     started = time.monotonic()
     output_tail: list[str] = []

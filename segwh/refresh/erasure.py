@@ -11,7 +11,12 @@ rows from a kept file would not erase them (docs/refresh.md, "Erasure").
 
 Export files are found through the export ledgers (segwh.core.versions): the ledger beside
 the published file and those beside the removed versions. A file whose last recorded write
-came from a removed version is deleted, with its ledger lines.
+came from a removed version, or from one that can no longer be examined (pruned by --keep
+earlier), is deleted, with its ledger lines.
+
+The list stays in the raw data, so each refresh reads it again; the hashes already carried
+out are kept in ``<name>.erasures-applied`` (hashes only), and only a list that names a new
+customer makes a refresh search the kept versions and the exports.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from segwh.core.versions import export_ledger, read_ledger
+from segwh.core.versions import UNVERSIONED, export_ledger, published_version, read_ledger
 from segwh.refresh import files
 
 ERASURES_RELATION = ("staging", "stg_shop__erasures")
@@ -31,12 +36,14 @@ ID_COLUMN = "customer_id"
 @dataclass
 class ErasureOutcome:
     erased_customers: int = 0
+    new_requests: int = 0
     removed_versions: list[str] = field(default_factory=list)
     removed_exports: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
             "erased_customers": self.erased_customers,
+            "new_requests": self.new_requests,
             "removed_versions": self.removed_versions,
             "removed_exports": self.removed_exports,
         }
@@ -44,7 +51,8 @@ class ErasureOutcome:
     def line(self) -> str:
         versions = f" ({', '.join(self.removed_versions)})" if self.removed_versions else ""
         return (
-            f"erasure: customers erased {self.erased_customers}, kept versions removed "
+            f"erasure: customers erased {self.erased_customers} ({self.new_requests} new), "
+            f"kept versions removed "
             f"{len(self.removed_versions)}{versions}, export files removed "
             f"{len(self.removed_exports)}"
         )
@@ -95,23 +103,26 @@ def holds_any(database: Path, hashes: list[str]) -> bool:
     return found > 0
 
 
-def remove_exports(published: Path, removed: list[str]) -> list[str]:
-    """Deletes the export files whose last recorded write came from a removed version, and
-    the ledger lines of those versions; returns the deleted paths."""
-    gone = set(removed)
-    ledgers = [export_ledger(files.version_file(published, v)) for v in removed]
-    entries = [entry for ledger in ledgers for entry in read_ledger(ledger)]
+def remove_exports(published: Path, removed: set[str], examinable: set[str]) -> list[str]:
+    """Deletes the export files whose last recorded write came from a removed version, or
+    from a version that can no longer be examined (pruned by --keep before this erasure
+    arrived), and their ledger lines; returns the deleted paths."""
+    def unsafe(entry: dict) -> bool:
+        return entry["version"] in removed or entry["version"] not in examinable
+
+    ledgers = [export_ledger(files.version_file(published, v)) for v in sorted(removed)]
     published_ledger = export_ledger(published)
     kept_entries = read_ledger(published_ledger)
+    entries = [entry for ledger in ledgers for entry in read_ledger(ledger)] + kept_entries
     last_write: dict[str, dict] = {}
-    for entry in sorted(entries + kept_entries, key=lambda item: item.get("written_at", "")):
+    for entry in sorted(entries, key=lambda item: item.get("written_at", "")):
         last_write[entry["file"]] = entry
     deleted = []
     for path, entry in sorted(last_write.items()):
-        if entry["version"] in gone and Path(path).exists():
+        if unsafe(entry) and Path(path).exists():
             Path(path).unlink()
             deleted.append(path)
-    remaining = [entry for entry in kept_entries if entry["version"] not in gone]
+    remaining = [entry for entry in kept_entries if not unsafe(entry)]
     if len(remaining) != len(kept_entries):
         files.write_atomically(
             published_ledger, "".join(files.json_line(entry) for entry in remaining)
@@ -121,20 +132,36 @@ def remove_exports(published: Path, removed: list[str]) -> list[str]:
     return deleted
 
 
+def read_applied(path: Path) -> set[str]:
+    """The customer hashes whose erasure earlier refreshes already carried out."""
+    if not path.exists():
+        return set()
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
 def erase_from_kept_versions(published: Path) -> ErasureOutcome:
     """Removes the kept versions of `published` that hold a customer its erasure list
-    names, and the export files written from them."""
+    names, and the export files written from them, when the list names a customer no
+    earlier refresh erased (the list stays in the raw data: each request is carried out
+    once, by the first refresh that publishes after it)."""
     outcome = ErasureOutcome()
     hashes = erased_hashes(published)
-    outcome.erased_customers = len(hashes)
-    if not hashes:
+    applied_path = files.Layout(published).erasures_applied
+    new = sorted(set(hashes) - read_applied(applied_path))
+    outcome.erased_customers, outcome.new_requests = len(hashes), len(new)
+    if not new:
         return outcome
-    for version in files.list_versions(published):
+    kept = files.list_versions(published)
+    for version in kept:
         if holds_any(files.version_file(published, version), hashes):
             outcome.removed_versions.append(version)
     for version in outcome.removed_versions:
         files.version_file(published, version).unlink(missing_ok=True)
     if outcome.removed_versions:
         files.fsync(files.versions_dir(published))
-    outcome.removed_exports = remove_exports(published, outcome.removed_versions)
+    examinable = {*kept, published_version(published) or UNVERSIONED}
+    outcome.removed_exports = remove_exports(
+        published, set(outcome.removed_versions), examinable
+    )
+    files.write_atomically(applied_path, "".join(f"{value}\n" for value in hashes))
     return outcome

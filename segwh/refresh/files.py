@@ -33,6 +33,7 @@ class Layout:
       name stops answering once renamed);
     - ``<name>.refresh-runs/<run>/``: each run's log and summary;
     - ``<name>.refresh-last.json``: the summary of the last run;
+    - ``<name>.erasures-applied``: the hashes of the customers whose erasure is done;
     - ``versions/<stem>-<version>.duckdb``: the kept versions.
     """
 
@@ -53,6 +54,10 @@ class Layout:
     @property
     def runs_dir(self) -> Path:
         return self.directory / f"{self.name}.refresh-runs"
+
+    @property
+    def erasures_applied(self) -> Path:
+        return self.directory / f"{self.name}.erasures-applied"
 
     @property
     def last_summary(self) -> Path:

@@ -43,6 +43,7 @@ from segwh.refresh import (
     EXIT_STALE_SOURCES,
     KEEP_RUNS,
     classify_failures,
+    erasure,
 )
 from segwh.refresh.dbt_build import failure_reason, read_run_results
 from segwh.refresh.expectations import ExpectationOutcome
@@ -767,10 +768,13 @@ def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
         erased = con.execute(
             "select min(customer_id) from staging.stg_shop__customers"
         ).fetchone()[0]
-    # published first: a version from before the customer registered, exported; then the
-    # baseline (which holds the customer), exported too, the older one kept
-    older = "20000101T000000000Z"
+    # published first: two versions from before the customer registered, each exported
+    # (the first pruned since, so it can no longer be examined; the second kept); then the
+    # baseline, which holds the customer, exported too
     published = directory / "warehouse.duckdb"
+    without_customer(baseline, published, erased, "19990101T000000000Z")
+    assert export_all(published, tmp_path / "exports-pruned").returncode == 0
+    older = "20000101T000000000Z"
     without_customer(baseline, published, erased, older)
     assert export_all(published, tmp_path / "exports-older").returncode == 0
     older_file = directory / "versions" / f"warehouse-{older}.duckdb"
@@ -778,6 +782,7 @@ def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
     copy_published(baseline, directory)
     assert export_all(published, tmp_path / "exports-held").returncode == 0
     held_exports = sorted((tmp_path / "exports-held").rglob("*.*"))
+    held_exports += sorted((tmp_path / "exports-pruned").rglob("*.*"))
     older_exports = sorted((tmp_path / "exports-older").rglob("*.*"))
     assert held_exports and older_exports
     assert any(erased in path.read_text() for path in held_exports if path.suffix == ".csv")
@@ -795,11 +800,11 @@ def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     summary = last_summary(published)["erasure"]
-    assert summary["erased_customers"] == 1
+    assert summary["erased_customers"] == summary["new_requests"] == 1
     assert summary["removed_versions"] == [held]
-    assert sorted(summary["removed_exports"]) == [str(path) for path in held_exports]
-    assert (f"erasure: customers erased 1, kept versions removed 1 ({held}), export files "
-            f"removed {len(held_exports)}") in result.stdout
+    assert summary["removed_exports"] == sorted(str(path) for path in held_exports)
+    assert (f"erasure: customers erased 1 (1 new), kept versions removed 1 ({held}), export "
+            f"files removed {len(held_exports)}") in result.stdout
     assert [path for path in held_exports if path.exists()] == []
     assert all(path.exists() for path in older_exports)
     assert sorted(path.name for path in (directory / "versions").iterdir()) == [older_file.name]
@@ -815,3 +820,8 @@ def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
                 "select count(*) from staging.stg_shop__customers where customer_id = ?",
                 [erased],
             ).fetchone()[0] == 0
+    # the list stays in the raw data: the next publish finds nothing new to carry out
+    assert erased not in Layout(published).erasures_applied.read_text()
+    again = erasure.erase_from_kept_versions(published)
+    assert (again.new_requests, again.removed_versions, again.removed_exports) == (0, [], [])
+    assert all(path.exists() for path in older_exports)
