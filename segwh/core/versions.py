@@ -10,8 +10,11 @@ written from a version that an erasure removes.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,19 +51,64 @@ def export_ledger(database: Path) -> Path:
     return database.with_name(database.name + LEDGER_SUFFIX)
 
 
+@contextmanager
+def _locked_ledger(database: Path) -> Iterator[int]:
+    """An fd of `database`'s ledger under an exclusive flock. A rewrite replaces the file
+    (rename) while holding the lock, so a writer that waited checks that its fd is still
+    the file at the path and opens it again otherwise: no line is ever lost."""
+    path = export_ledger(database)
+    while True:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(fd).st_ino:
+            break
+        os.close(fd)
+    try:
+        yield fd
+    finally:
+        os.close(fd)  # releases the flock
+
+
 def record_exports(database: Path, version: str | None, files: list[Path]) -> None:
-    """Appends one line per written file to `database`'s ledger (one write, O_APPEND)."""
+    """Appends one line per file to `database`'s ledger (one write, under the lock)."""
     written_at = datetime.now(UTC).isoformat()
     lines = "".join(
         json.dumps({"file": str(path.resolve()), "version": version or UNVERSIONED,
                     "warehouse": str(database.resolve()), "written_at": written_at}) + "\n"
         for path in files
     )
-    fd = os.open(export_ledger(database), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
+    with _locked_ledger(database) as fd:
         os.write(fd, lines.encode("utf-8"))
-    finally:
-        os.close(fd)
+
+
+def rewrite_ledger(database: Path, keep: Callable[[dict[str, Any]], bool]) -> int:
+    """Keeps only the lines of `database`'s ledger that `keep` accepts, and of those only
+    the last per file (an earlier write of a file says nothing any more); the ledger is
+    replaced whole (fsynced, renamed) under its lock. Returns the lines dropped."""
+    path = export_ledger(database)
+    if not path.exists():
+        return 0
+    with _locked_ledger(database):
+        entries = read_ledger(path)
+        last: dict[str, dict[str, Any]] = {}
+        for entry in sorted(entries, key=lambda item: item.get("written_at", "")):
+            last[entry["file"]] = entry
+        kept = [entry for entry in last.values() if keep(entry)]
+        if len(kept) == len(entries):
+            return 0
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, "".join(json.dumps(entry) + "\n" for entry in kept).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    return len(entries) - len(kept)
 
 
 def read_ledger(ledger: Path) -> list[dict[str, Any]]:

@@ -26,7 +26,13 @@ from pathlib import Path
 
 import duckdb
 
-from segwh.core.versions import UNVERSIONED, export_ledger, published_version, read_ledger
+from segwh.core.versions import (
+    UNVERSIONED,
+    export_ledger,
+    published_version,
+    read_ledger,
+    rewrite_ledger,
+)
 from segwh.refresh import files
 
 ERASURES_RELATION = ("staging", "stg_shop__erasures")
@@ -111,9 +117,8 @@ def remove_exports(published: Path, removed: set[str], examinable: set[str]) -> 
         return entry["version"] in removed or entry["version"] not in examinable
 
     ledgers = [export_ledger(files.version_file(published, v)) for v in sorted(removed)]
-    published_ledger = export_ledger(published)
-    kept_entries = read_ledger(published_ledger)
-    entries = [entry for ledger in ledgers for entry in read_ledger(ledger)] + kept_entries
+    entries = [entry for ledger in ledgers for entry in read_ledger(ledger)]
+    entries += read_ledger(export_ledger(published))
     last_write: dict[str, dict] = {}
     for entry in sorted(entries, key=lambda item: item.get("written_at", "")):
         last_write[entry["file"]] = entry
@@ -122,11 +127,7 @@ def remove_exports(published: Path, removed: set[str], examinable: set[str]) -> 
         if unsafe(entry) and Path(path).exists():
             Path(path).unlink()
             deleted.append(path)
-    remaining = [entry for entry in kept_entries if not unsafe(entry)]
-    if len(remaining) != len(kept_entries):
-        files.write_atomically(
-            published_ledger, "".join(files.json_line(entry) for entry in remaining)
-        )
+    rewrite_ledger(published, lambda entry: not unsafe(entry))
     for ledger in ledgers:
         ledger.unlink(missing_ok=True)
     return deleted

@@ -9,7 +9,6 @@ atomic there).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -144,10 +143,6 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def json_line(value: object) -> str:
-    return json.dumps(value, sort_keys=True) + "\n"
 
 
 def fsync(path: Path) -> None:

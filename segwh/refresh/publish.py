@@ -7,10 +7,11 @@ import json
 import os
 import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
-from segwh.core.versions import UNVERSIONED, version_in
+from segwh.core.versions import UNVERSIONED, rewrite_ledger, version_in
 from segwh.refresh import erasure, expectations, files
 from segwh.refresh.audit import audit, relation_row_counts
 from segwh.refresh.dbt_build import check_source_freshness, run_dbt_build
@@ -142,6 +143,8 @@ def execute_run(run: Run) -> int:
         run.summary["erasure"] = erased.as_json()
         if erased.erased_customers:
             run.say(erased.line())
+        # one line per export file that still exists: the ledger does not grow with time
+        rewrite_ledger(run.published, lambda entry: Path(entry["file"]).exists())
         run.summary["status"] = "published"
         return EXIT_OK
     finally:

@@ -20,6 +20,13 @@ import pytest
 from conftest import REPO_ROOT, SEGMENTS
 
 from segwh import export
+from segwh.core.versions import (
+    UNVERSIONED,
+    export_ledger,
+    read_ledger,
+    record_exports,
+    rewrite_ledger,
+)
 
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -198,3 +205,29 @@ def test_parquet_files_say_currency_zone_and_as_of(exported: Path, acceptance_co
         assert metadata.get(b"reporting_currency") == currency.encode(), path
         assert metadata.get(b"shop_timezone") == zone.encode(), path
         assert metadata.get(b"as_of") == as_of.encode(), path
+
+
+def test_every_export_file_is_in_the_ledger_with_its_warehouse_version(
+    exported: Path, acceptance_db: Path
+) -> None:
+    """The export records each file it writes beside the warehouse it read, so that an
+    erasure can find it (a warehouse no refresh published has no version)."""
+    entries = read_ledger(export_ledger(acceptance_db))
+    written = {str(path.resolve()) for path in exported.rglob("*.*")}
+    recorded = {entry["file"]: entry for entry in entries if entry["file"] in written}
+    assert set(recorded) == written
+    assert {entry["version"] for entry in recorded.values()} == {UNVERSIONED}
+    assert {entry["warehouse"] for entry in recorded.values()} == {str(acceptance_db.resolve())}
+
+
+def test_a_ledger_rewrite_keeps_the_last_write_of_each_file(tmp_path: Path) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    record_exports(database, "20250101T000000000Z", [first, second])
+    record_exports(database, "20250102T000000000Z", [first])
+    dropped = rewrite_ledger(database, lambda entry: entry["file"] != str(second.resolve()))
+    assert dropped == 2
+    assert [(entry["file"], entry["version"]) for entry in read_ledger(export_ledger(database))] \
+        == [(str(first.resolve()), "20250102T000000000Z")]
+    record_exports(database, None, [second])  # appends to the rewritten ledger
+    assert len(read_ledger(export_ledger(database))) == 2
