@@ -7,7 +7,7 @@ no file, a build is writing it, a build did not finish, or a view does not answe
 written: say so at once), then again after the parse and before `mf query` (which would
 otherwise create an empty file where the warehouse is missing, and answer with a stack
 trace): every relation the semantic manifest's semantic models and time spines read must
-answer. The export (segwh/export.py) runs the same checks on the relations it reads.
+answer. The export (segwh/export/) runs the same checks on the relations it reads.
 
 Exit codes: 0 usable; 2 missing, half-built or broken (build it again); 3 another process
 is writing the file (retry when it has finished).
@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+
+from segwh.core.paths import warehouse_path
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -125,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--duckdb",
         type=Path,
-        default=Path(os.environ.get("DUCKDB_PATH", "build/warehouse.duckdb")),
+        default=warehouse_path(),
         help="the warehouse file (default: $DUCKDB_PATH or build/warehouse.duckdb)",
     )
     parser.add_argument(

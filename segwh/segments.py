@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-REGISTRY = Path(__file__).resolve().parents[1] / "macros" / "segment_flags.sql"
+from segwh.core.paths import REPO_ROOT
+
+REGISTRY = REPO_ROOT / "macros" / "segment_flags.sql"
 _PAIR = re.compile(r"\(\s*'([a-z_]+)'\s*,\s*'(is_[a-z_]+)'\s*\)")
 
 

@@ -1,4 +1,4 @@
-"""Campaign exports (segwh/export.py) on the acceptance warehouse (small-dirty fixture).
+"""Campaign exports (segwh/export/) on the acceptance warehouse (small-dirty fixture).
 
 Only consented customers are exported, phones are E.164, ad files hold only SHA-256 hashes
 of the trimmed, lower-cased e-mail, and contact data comes from the restricted staging
@@ -7,7 +7,6 @@ relation: the export still works on a copy of the warehouse whose marts schema i
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -21,6 +20,13 @@ import pytest
 from conftest import REPO_ROOT, SEGMENTS
 
 from segwh import export
+from segwh.core.versions import (
+    UNVERSIONED,
+    export_ledger,
+    read_ledger,
+    record_exports,
+    rewrite_ledger,
+)
 
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -108,17 +114,20 @@ def test_email_lists_hold_only_consented_customers(exported: Path, acceptance_co
 
 
 def test_ads_lists_hold_only_hashes(exported: Path, acceptance_con) -> None:
+    """Only digests; the e-mail digest is the warehouse's own (macro sha256_hex, in
+    marts.customer_profile.email_sha256) for every consented, well-formed address."""
     contacts = acceptance_con.execute(
-        "select customers.email, customers.phone, members.email_opt_in "
+        "select profiles.email_sha256, customers.phone, members.email_opt_in "
         "from segments.geographic as members "
         "inner join staging.stg_shop__customers as customers "
-        "on members.customer_id = customers.customer_id"
+        "on members.customer_id = customers.customer_id "
+        "inner join marts.customer_profile as profiles "
+        "on members.customer_id = profiles.customer_id"
     ).fetchall()
     expected_hashes = {
-        hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        for email, _phone, opted_in in contacts
-        if opted_in and email and export.normalize_email(email)
+        email_sha256 for email_sha256, _phone, opted_in in contacts if opted_in and email_sha256
     }
+    assert expected_hashes, "no consented customer with a valid e-mail address"
     for segment in SEGMENTS:
         stem = exported / "ads" / segment
         assert pq.read_table(stem.with_suffix(".parquet")).column_names == [
@@ -147,8 +156,9 @@ def test_export_never_reads_the_bi_marts(acceptance_db: Path, tmp_path: Path) ->
         con.execute("drop schema marts cascade")
     results = export.export(copy, "sms", out_dir=tmp_path / "out", formats=["csv"])
     assert sum(result.rows for result in results) > 0
-    source = Path(export.__file__).read_text(encoding="utf-8")
-    assert "marts." not in source.replace("never from the BI marts", "")
+    for module in Path(export.__file__).parent.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert "marts." not in source.replace("never from the BI marts", ""), module
 
 
 @pytest.mark.parametrize(
@@ -195,3 +205,29 @@ def test_parquet_files_say_currency_zone_and_as_of(exported: Path, acceptance_co
         assert metadata.get(b"reporting_currency") == currency.encode(), path
         assert metadata.get(b"shop_timezone") == zone.encode(), path
         assert metadata.get(b"as_of") == as_of.encode(), path
+
+
+def test_every_export_file_is_in_the_ledger_with_its_warehouse_version(
+    exported: Path, acceptance_db: Path
+) -> None:
+    """The export records each file it writes beside the warehouse it read, so that an
+    erasure can find it (a warehouse no refresh published has no version)."""
+    entries = read_ledger(export_ledger(acceptance_db))
+    written = {str(path.resolve()) for path in exported.rglob("*.*")}
+    recorded = {entry["file"]: entry for entry in entries if entry["file"] in written}
+    assert set(recorded) == written
+    assert {entry["version"] for entry in recorded.values()} == {UNVERSIONED}
+    assert {entry["warehouse"] for entry in recorded.values()} == {str(acceptance_db.resolve())}
+
+
+def test_a_ledger_rewrite_keeps_the_last_write_of_each_file(tmp_path: Path) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    record_exports(database, "20250101T000000000Z", [first, second])
+    record_exports(database, "20250102T000000000Z", [first])
+    dropped = rewrite_ledger(database, lambda entry: entry["file"] != str(second.resolve()))
+    assert dropped == 2
+    assert [(entry["file"], entry["version"]) for entry in read_ledger(export_ledger(database))] \
+        == [(str(first.resolve()), "20250102T000000000Z")]
+    record_exports(database, None, [second])  # appends to the rewritten ledger
+    assert len(read_ledger(export_ledger(database))) == 2

@@ -34,9 +34,6 @@ from conftest import (
     write_csv_file,
 )
 
-from segwh import refresh
-from segwh._refresh_checks import ExpectationOutcome
-from segwh._refresh_files import Layout, lock_is_held
 from segwh.refresh import (
     EXIT_AUDIT_FAILED,
     EXIT_CHANGE_BAND,
@@ -46,7 +43,12 @@ from segwh.refresh import (
     EXIT_STALE_SOURCES,
     KEEP_RUNS,
     classify_failures,
+    erasure,
 )
+from segwh.refresh.dbt_build import failure_reason, read_run_results
+from segwh.refresh.expectations import ExpectationOutcome
+from segwh.refresh.files import Layout
+from segwh.refresh.lock import lock_is_held
 
 REFRESH_TIMEOUT = 900
 FIXTURE_VARS = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF}
@@ -551,8 +553,8 @@ def test_a_failing_dbt_test_is_named_by_what_it_checks(baseline: Path, tmp_path:
     plant_session(database)
     run_dbt(["build", "--select", "quarantine_reconciliation"], database, tmp_path,
             vars=FIXTURE_VARS, check=False)
-    results = refresh._read_run_results(tmp_path / "target")
-    reason = refresh._dbt_reason(results, [])
+    results = read_run_results(tmp_path / "target")
+    reason = failure_reason(results, [])
     assert reason == (
         "test expression_is_true on quarantine_reconciliation (expression=raw_rows = "
         "clean_rows + quarantined_rows + merged_duplicate_rows) fail: 1 failing row"
@@ -702,3 +704,124 @@ def test_stale_sources_stop_the_refresh_with_freshness_fail(baseline: Path, tmp_
     assert "orders" in reason
     assert sha256(published) == before
     assert build_files(tmp_path) == []
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+ERASURES_MODEL = "stg_shop__erasures"
+# A stand-in for the staging model that lists erased customers, used only while the project
+# has none of its own: it reads <raw_path>/erasures.csv as the real one does, but (unlike
+# it) does not remove the customers from the build. The refresh's part is the same.
+ERASURES_STAND_IN = """{{ config(materialized='table') }}
+select distinct sha256(trim(customer_id)) as customer_id_hash
+from read_csv('{{ var("raw_path") }}/erasures.csv', header = true, all_varchar = true)
+"""
+
+
+def project_with_erasures(directory: Path) -> tuple[Path, bool]:
+    """(the dbt project to refresh with, whether it is the repository's own): the
+    repository when it has its erasure model, else a copy with the stand-in."""
+    if list((REPO_ROOT / "models").rglob(f"{ERASURES_MODEL}.sql")):
+        return REPO_ROOT, True
+    project = directory / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copyfile(REPO_ROOT / name, project / name)
+    for name in ("models", "macros", "seeds", "snapshots", "analyses"):
+        shutil.copytree(REPO_ROOT / name, project / name)
+    shutil.copytree(REPO_ROOT / "tests", project / "tests",
+                    ignore=shutil.ignore_patterns("python", "fixtures"))
+    (project / "models" / "staging" / "shop" / f"{ERASURES_MODEL}.sql").write_text(
+        ERASURES_STAND_IN
+    )
+    return project, False
+
+
+def without_customer(source: Path, target: Path, customer_id: str, version: str) -> None:
+    """`target`: `source` as a version published before `customer_id` registered (every
+    row with that customer_id gone), recorded as `version`."""
+    shutil.copyfile(source, target)
+    with duckdb.connect(str(target)) as con:
+        tables = con.execute(
+            "select columns.table_schema, columns.table_name from information_schema.columns "
+            "as columns inner join information_schema.tables as tables on "
+            "columns.table_schema = tables.table_schema and columns.table_name = "
+            "tables.table_name where tables.table_type = 'BASE TABLE' "
+            "and columns.column_name = 'customer_id'"
+        ).fetchall()
+        for schema, name in tables:
+            con.execute(f'delete from "{schema}"."{name}" where trim(customer_id) = ?',
+                        [customer_id])
+        con.execute("update refresh.publishes set version = ?", [version])
+
+
+def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
+    baseline: Path, tmp_path: Path
+):
+    """A refresh whose raw data asks to erase a customer publishes, then removes the kept
+    version that held them (the file it replaced) and the export files written from it;
+    a kept version without the customer, and its exports, stay."""
+    directory = tmp_path / "published"
+    (directory / "versions").mkdir(parents=True)
+    held = version_of(baseline)
+    with duckdb.connect(str(baseline), read_only=True) as con:
+        erased = con.execute(
+            "select min(customer_id) from staging.stg_shop__customers"
+        ).fetchone()[0]
+    # published first: two versions from before the customer registered, each exported
+    # (the first pruned since, so it can no longer be examined; the second kept); then the
+    # baseline, which holds the customer, exported too
+    published = directory / "warehouse.duckdb"
+    without_customer(baseline, published, erased, "19990101T000000000Z")
+    assert export_all(published, tmp_path / "exports-pruned").returncode == 0
+    older = "20000101T000000000Z"
+    without_customer(baseline, published, erased, older)
+    assert export_all(published, tmp_path / "exports-older").returncode == 0
+    older_file = directory / "versions" / f"warehouse-{older}.duckdb"
+    published.rename(older_file)
+    copy_published(baseline, directory)
+    assert export_all(published, tmp_path / "exports-held").returncode == 0
+    held_exports = sorted((tmp_path / "exports-held").rglob("*.*"))
+    held_exports += sorted((tmp_path / "exports-pruned").rglob("*.*"))
+    older_exports = sorted((tmp_path / "exports-older").rglob("*.*"))
+    assert held_exports and older_exports
+    assert any(erased in path.read_text() for path in held_exports if path.suffix == ".csv")
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW_DIR, raw)
+    (raw / "erasures.csv").write_text(f"customer_id\n {erased} \n")
+    project, own_model = project_with_erasures(tmp_path)
+    result = subprocess.run(
+        [*refresh_command(published, "run", vars={**FIXTURE_VARS, "raw_path": str(raw)}),
+         "--project-dir", str(project)],
+        cwd=REPO_ROOT, env=refresh_env(), capture_output=True, text=True,
+        timeout=REFRESH_TIMEOUT, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    summary = last_summary(published)["erasure"]
+    assert summary["erased_customers"] == summary["new_requests"] == 1
+    assert summary["removed_versions"] == [held]
+    assert summary["removed_exports"] == sorted(str(path) for path in held_exports)
+    assert (f"erasure: customers erased 1 (1 new), kept versions removed 1 ({held}), export "
+            f"files removed {len(held_exports)}") in result.stdout
+    assert [path for path in held_exports if path.exists()] == []
+    assert all(path.exists() for path in older_exports)
+    assert sorted(path.name for path in (directory / "versions").iterdir()) == [older_file.name]
+    status = subprocess.run(refresh_command(published, "status"), cwd=REPO_ROOT,
+                            env=refresh_env(), capture_output=True, text=True, check=True)
+    assert json.loads(status.stdout)["kept_versions"] == [older]
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute(
+            "select customer_id_hash from staging.stg_shop__erasures"
+        ).fetchall() == [(hashlib.sha256(erased.encode()).hexdigest(),)]
+        if own_model:  # the models erase the customer from the build itself
+            assert con.execute(
+                "select count(*) from staging.stg_shop__customers where customer_id = ?",
+                [erased],
+            ).fetchone()[0] == 0
+    # the list stays in the raw data: the next publish finds nothing new to carry out
+    assert erased not in Layout(published).erasures_applied.read_text()
+    again = erasure.erase_from_kept_versions(published)
+    assert (again.new_requests, again.removed_versions, again.removed_exports) == (0, [], [])
+    assert all(path.exists() for path in older_exports)

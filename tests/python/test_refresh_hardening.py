@@ -214,8 +214,8 @@ def small_warehouse(path: Path, contacts_view_catalog: str | None = None) -> Pat
         for segment in SEGMENTS:
             con.execute(f"create table segments.{segment} as select 'C1' as customer_id, "
                         "true as sms_opt_in, true as email_opt_in")
-        contacts = ("select 'C1' as customer_id, 'a@b.de' as email, '0301234567' as phone, "
-                    "'DE' as country_code")
+        contacts = ("select 'C1' as customer_id, 'a@b.de' as email, true as is_email_valid, "
+                    "'0301234567' as phone, 'DE' as country_code")
         if contacts_view_catalog is None:
             con.execute(f"create table staging.stg_shop__customers as {contacts}")
     if contacts_view_catalog is not None:

@@ -1,178 +1,30 @@
-"""Read-only access to the published warehouse for the dashboard.
-
-Every query opens its own read-only DuckDB connection and closes it: the refresh publishes a
-new file by renaming it onto DUCKDB_PATH, so reopening per rerun picks up a new publish and
-never holds a lock that would get in the way. Older publishes kept by the refresh
-(`versions/*.duckdb` beside the published file) are offered as earlier as-of choices.
-
-Charts that need a relation or column which is not in the warehouse yet (e.g. lifecycle
-and RFM columns of marts.customer_profile) are told so through `has_columns` /
-`relation_exists`, and the app says "not available in this warehouse" for them.
-
-The segments offered are the ones the chosen warehouse file has (marts.segment_summary), and
-a segment filters customers by membership of its relation in schema `segments`: an earlier
-version built before a segment existed simply does not offer it.
-"""
+"""The dashboard's figures: each a query on one warehouse file for one segment filter."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = REPO_ROOT / "build" / "warehouse.duckdb"
+from segwh.core.paths import REPO_ROOT
+from segwh.dashboard.warehouse import (
+    ALL_CUSTOMERS,
+    IDENTIFIER,
+    columns_of,
+    has_columns,
+    query,
+    relation_exists,
+    segment_filter,
+)
+
 # Natural Earth 1:110m countries (TopoJSON, ids = ISO 3166-1 numeric), committed: see
 # dashboard/geo/README.md. Nothing is downloaded at run time.
-WORLD_GEOMETRY = Path(__file__).resolve().parent / "geo" / "countries-110m.json"
-# Money in the marts is decimal(18, 2) in the reporting currency (house style): a column of
-# that type is shown with the currency code.
-MONEY_TYPE = "DECIMAL(18,2)"
-
-ALL_CUSTOMERS = "all customers"
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def published_path() -> Path:
-    """The published warehouse: $DUCKDB_PATH, else build/warehouse.duckdb."""
-    return Path(os.environ.get("DUCKDB_PATH") or DEFAULT_DB)
-
-
-@dataclass(frozen=True)
-class WarehouseVersion:
-    """One warehouse file the dashboard can read: the published one or a kept version."""
-
-    path: Path
-    label: str
-    as_of: str
-
-
-def query(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Runs `sql` on a fresh read-only connection to `path` and returns a DataFrame."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params or []).df()
-
-
-def relation_exists(path: Path, schema: str, name: str) -> bool:
-    frame = query(
-        path,
-        "select count(*) as n from information_schema.tables "
-        "where table_schema = ? and table_name = ?",
-        [schema, name],
-    )
-    return int(frame["n"].iloc[0]) > 0
-
-
-def columns_of(path: Path, schema: str, name: str) -> set[str]:
-    frame = query(
-        path,
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ?",
-        [schema, name],
-    )
-    return {str(column).lower() for column in frame["column_name"]}
-
-
-def has_columns(path: Path, schema: str, name: str, needed: list[str]) -> bool:
-    return set(needed) <= columns_of(path, schema, name)
-
-
-@dataclass(frozen=True)
-class ReportingContext:
-    """How to read the figures of one warehouse: currency, shop time zone, local as_of."""
-
-    currency: str
-    timezone: str
-    as_of_local: str
-
-    def money(self, value: float | None) -> str:
-        """`1,234.56 USD`: every amount shown with the reporting currency's code."""
-        if value is None or pd.isna(value):
-            return "–"
-        return f"{value:,.2f} {self.currency}".strip()
-
-
-def reporting_context(path: Path) -> ReportingContext:
-    """marts.reporting_context of `path`; an older warehouse without it is read as UTC."""
-    if not relation_exists(path, "marts", "reporting_context"):
-        frame = query(path, "select max(as_of) as as_of from marts.segment_summary")
-        return ReportingContext("", "UTC", str(frame["as_of"].iloc[0]))
-    frame = query(
-        path,
-        "select reporting_currency, shop_timezone, as_of_local from marts.reporting_context",
-    )
-    row = frame.iloc[0]
-    return ReportingContext(
-        str(row["reporting_currency"]), str(row["shop_timezone"]), str(row["as_of_local"])
-    )
-
-
-def money_columns(path: Path, schema: str, name: str) -> set[str]:
-    """Columns of `schema.name` that hold money (decimal(18, 2), reporting currency)."""
-    frame = query(
-        path,
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ? and upper(data_type) = ?",
-        [schema, name, MONEY_TYPE],
-    )
-    return {str(column).lower() for column in frame["column_name"]}
-
-
-def _describe(path: Path, kind: str) -> WarehouseVersion | None:
-    """Label and as_of of one warehouse file (None when it has no segment summary)."""
-    try:
-        context = reporting_context(path)
-    except duckdb.Error:
-        return None
-    # as_of on the shop's wall clock, with the zone it is in
-    as_of_text = f"{context.as_of_local} {context.timezone}"
-    version = ""
-    if relation_exists(path, "refresh", "publishes"):
-        frame = query(path, "select max(version) as version from refresh.publishes")
-        if frame["version"].iloc[0] is not None:
-            version = f", version {frame['version'].iloc[0]}"
-    return WarehouseVersion(path, f"as of {as_of_text} ({kind}{version})", as_of_text)
-
-
-def warehouse_versions(published: Path | None = None) -> list[WarehouseVersion]:
-    """The published warehouse first, then the kept earlier versions, newest first."""
-    published = published or published_path()
-    found = []
-    if published.exists():
-        described = _describe(published, "published")
-        if described:
-            found.append(described)
-    versions_dir = published.parent / "versions"
-    if versions_dir.is_dir():
-        for path in sorted(versions_dir.glob(f"{published.stem}-*.duckdb"), reverse=True):
-            described = _describe(path, "earlier refresh")
-            if described:
-                found.append(described)
-    return found
-
-
-def segment_names(path: Path) -> list[str]:
-    """The segments of this warehouse (marts.segment_summary), largest first."""
-    frame = query(
-        path, "select segment from marts.segment_summary order by member_count desc, segment"
-    )
-    return [str(name) for name in frame["segment"]]
-
-
-def segment_filter(segment: str) -> str:
-    """A where-clause condition on marts.customer_profile (alias `profiles`) for the chosen
-    segment: membership of its relation segments.<segment>."""
-    if segment == ALL_CUSTOMERS:
-        return "true"
-    if not _IDENTIFIER.match(segment):
-        raise ValueError(f"not a segment name: {segment!r}")
-    return f'profiles.customer_id in (select customer_id from segments."{segment}")'
+WORLD_GEOMETRY = REPO_ROOT / "dashboard" / "geo" / "countries-110m.json"
+# the share of customers the Pareto core brings: the var declared in dbt_project.yml
+PARETO_VAR = "pareto_core_share"
 
 
 def segment_summary(path: Path) -> pd.DataFrame:
@@ -261,7 +113,7 @@ def customer_dimensions_source(path: Path, needed: list[str]) -> str | None:
 def distribution(path: Path, segment: str, columns: list[str]) -> pd.DataFrame | None:
     """Customers per value of `columns` (None when the warehouse lacks them)."""
     for column in columns:
-        assert _IDENTIFIER.match(column)
+        assert IDENTIFIER.match(column)
     source = customer_dimensions_source(path, columns)
     if source is None:
         return None
@@ -278,8 +130,21 @@ def distribution(path: Path, segment: str, columns: list[str]) -> pd.DataFrame |
     )
 
 
-def channel_pareto(path: Path, segment: str) -> pd.DataFrame | None:
-    """Customers per acquisition channel, ranked, with the cumulative share (Pareto)."""
+@lru_cache(maxsize=1)
+def pareto_core_share() -> float:
+    """The var pareto_core_share as dbt_project.yml declares it (marts.channel_performance
+    uses the same for all customers; the dashboard applies it to any segment)."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return float(project["vars"][PARETO_VAR])
+
+
+def channel_pareto(
+    path: Path, segment: str, share: float | None = None
+) -> pd.DataFrame | None:
+    """Customers per acquisition channel, ranked, with the cumulative share (Pareto); the
+    core is the channels ranked above which less than `share` (default: the var
+    pareto_core_share) of the customers come."""
+    share = pareto_core_share() if share is None else share
     frame = distribution(path, segment, ["acquisition_channel"])
     if frame is None:
         return None
@@ -287,7 +152,7 @@ def channel_pareto(path: Path, segment: str) -> pd.DataFrame | None:
     frame = frame.reset_index(drop=True)
     total = frame["customers"].sum()
     frame["cumulative_share"] = frame["customers"].cumsum() / total if total else 0.0
-    frame["is_pareto_core"] = frame["cumulative_share"].shift(fill_value=0.0) < 0.8
+    frame["is_pareto_core"] = frame["cumulative_share"].shift(fill_value=0.0) < share
     frame["rank"] = range(1, len(frame) + 1)
     return frame
 

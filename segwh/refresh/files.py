@@ -1,4 +1,5 @@
-"""File-level helpers of the refresh: the lock, build files, versions, durable renames.
+"""Where the refresh keeps its files, and how it writes them: build files, kept versions,
+run folders, durable writes and renames.
 
 Everything the refresh keeps is named after the published warehouse file (``Layout``), so
 that two warehouses in one directory never touch each other's files, and lives in the
@@ -8,12 +9,9 @@ atomic there).
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import re
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +32,7 @@ class Layout:
       name stops answering once renamed);
     - ``<name>.refresh-runs/<run>/``: each run's log and summary;
     - ``<name>.refresh-last.json``: the summary of the last run;
+    - ``<name>.erasures-applied``: the hashes of the customers whose erasure is done;
     - ``versions/<stem>-<version>.duckdb``: the kept versions.
     """
 
@@ -56,6 +55,10 @@ class Layout:
         return self.directory / f"{self.name}.refresh-runs"
 
     @property
+    def erasures_applied(self) -> Path:
+        return self.directory / f"{self.name}.erasures-applied"
+
+    @property
     def last_summary(self) -> Path:
         return self.directory / f"{self.name}.refresh-last.json"
 
@@ -68,81 +71,6 @@ class Layout:
         return re.compile(
             rf"^{re.escape(BUILD_PREFIX + self.name)}-(?P<pid>\d+)-(?P<stamp>[0-9TZ]+)$"
         )
-
-
-class LockBusy(Exception):
-    """Another process holds the refresh lock."""
-
-
-@dataclass
-class RefreshLock:
-    """An exclusive ``flock`` on ``<published>.lock``; the kernel releases it when we die."""
-
-    path: Path
-    fd: int | None = None
-
-    def acquire(self, wait_seconds: float, poll_seconds: float = 0.2) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + max(wait_seconds, 0.0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise
-                if time.monotonic() >= deadline:
-                    holder = read_lock_holder(self.path)
-                    os.close(fd)
-                    who = f"pid {holder}" if holder else "another process"
-                    raise LockBusy(
-                        f"another refresh ({who}) holds the lock {self.path}; "
-                        f"gave up after {wait_seconds:g} s (see --wait-seconds)"
-                    ) from None
-                time.sleep(poll_seconds)
-        self.fd = fd
-        try:  # the holder's pid, for `status` and for a refresh that has to wait
-            os.ftruncate(fd, 0)
-            write_all(fd, f"{os.getpid()}\n".encode())
-        except OSError:
-            self.release()
-            raise
-
-    def release(self) -> None:
-        if self.fd is not None:
-            try:
-                os.ftruncate(self.fd, 0)
-            finally:
-                fcntl.flock(self.fd, fcntl.LOCK_UN)
-                os.close(self.fd)
-                self.fd = None
-
-
-def read_lock_holder(path: Path) -> int | None:
-    """The pid written by the last holder of the lock file (it may have ended)."""
-    try:
-        text = path.read_text().strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
-
-
-def lock_is_held(path: Path) -> bool:
-    """Whether some process holds the lock right now (a non-blocking probe)."""
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
 
 
 def pid_alive(pid: int) -> bool:
@@ -217,16 +145,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def fsync_file(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flushes a file's data, or a directory's entries (a rename or unlink in it), to disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -235,7 +156,7 @@ def fsync_dir(directory: Path) -> None:
 
 def copy_durably(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
-    fsync_file(target)
+    fsync(target)
 
 
 def versions_dir(published: Path) -> Path:
@@ -272,7 +193,7 @@ def keep_version(published: Path, version: str) -> Path | None:
         os.link(published, target)
     except OSError:
         copy_durably(published, target)
-    fsync_dir(target.parent)
+    fsync(target.parent)
     return target
 
 
@@ -288,9 +209,9 @@ def prune_versions(published: Path, keep: int) -> list[str]:
 def publish(build: Path, published: Path) -> None:
     """Atomically puts `build` (named like `published`, in a folder beside it: the same
     filesystem) at `published`, then removes the build's folder."""
-    fsync_file(build)
+    fsync(build)
     os.replace(build, published)
-    fsync_dir(published.parent)
+    fsync(published.parent)
     remove_build(build)
 
 

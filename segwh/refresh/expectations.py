@@ -25,6 +25,8 @@ from typing import Any
 
 import duckdb
 
+from segwh.refresh.outcome import EXIT_CHANGE_BAND, EXIT_EXPECTATION_FAILED
+
 CHANGE_BAND_CHECK = "change_band"
 
 
@@ -72,42 +74,6 @@ def load_suites(directory: Path) -> list[dict[str, Any]]:
     return suites
 
 
-def relation_row_counts(con: duckdb.DuckDBPyConnection, relations: list[str]) -> dict[str, int]:
-    """Row counts of the relations that exist in the database behind `con`."""
-    existing = {
-        f"{schema}.{name}"
-        for schema, name in con.execute(
-            "select table_schema, table_name from information_schema.tables"
-        ).fetchall()
-    }
-    return {
-        relation: con.execute(f"select count(*) from {relation}").fetchone()[0]
-        for relation in relations
-        if relation in existing
-    }
-
-
-def unanswered_relations(database: Path) -> tuple[int, list[str]]:
-    """Reads a row of every table and view of `database` on a fresh read-only connection,
-    as BI opens the published file. Returns (relations read, one line per relation that
-    does not answer). A view that names a catalog the file does not have (dbt-duckdb writes
-    the build file's catalog into every view) fails here, not in BI."""
-    failures = []
-    with duckdb.connect(str(database), read_only=True) as con:
-        relations = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database() order by 1, 2"
-        ).fetchall()
-        for schema, name in relations:
-            quoted = ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
-            try:
-                con.execute(f"select * from {quoted} limit 1").fetchall()
-            except duckdb.Error as error:
-                message = next((line for line in str(error).splitlines() if line.strip()), "")
-                failures.append(f"{schema}.{name}: {message}")
-    return len(relations), failures
-
-
 def change_band(previous: int | None, max_change: float) -> tuple[int, int | None]:
     """Allowed (min, max) rows given the previous count; unbounded without one."""
     if previous is None or previous == 0:
@@ -129,11 +95,14 @@ def validate(
 ) -> list[ExpectationOutcome]:
     """Validates every suite against its relation in `database` (opened read-only)."""
     _quiet_gx()
+    # imported here, at the first validation: Great Expectations takes about a second to
+    # import and reads GX_ANALYTICS_ENABLED when imported (set just above); `status` and
+    # `rollback` never need it
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
 
     context = gx.get_context(mode="ephemeral")
-    try:
+    try:  # (imported with the rest of Great Expectations, see above)
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -207,3 +176,24 @@ def _plain(value: Any) -> Any:
 
 def outcomes_as_json(outcomes: list[ExpectationOutcome]) -> list[dict[str, Any]]:
     return [asdict(outcome) for outcome in outcomes]
+
+
+def classify_failures(
+    failed: list[ExpectationOutcome], max_change: float
+) -> tuple[int, str] | None:
+    """(exit code, one-line reason) for failed expectations; None when nothing failed.
+
+    Any failure other than the change band gives 5 and names the first one; only
+    change-band failures give 6.
+    """
+    if not failed:
+        return None
+    hard = [outcome for outcome in failed if outcome.check != CHANGE_BAND_CHECK]
+    first = (hard or failed)[0]
+    more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+    if hard:
+        return EXIT_EXPECTATION_FAILED, f"expectation failed: {first.describe()}{more}"
+    return (
+        EXIT_CHANGE_BAND,
+        f"change band ±{max_change:.0%} exceeded: {first.describe()}{more}",
+    )

@@ -1,0 +1,245 @@
+"""The refresh's dbt steps: `dbt build` and `dbt source freshness` on the build file, and
+what their artifacts say (a failing test named by what it checks, not by its hash)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from segwh.core.dbt import dbt_command, dbt_env
+from segwh.refresh.outcome import EXIT_DBT_FAILED, EXIT_STALE_SOURCES, RefreshFailed
+from segwh.refresh.run import PAUSE_ENV, Run
+
+LABEL_KWARGS_CHARS = 120
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: get SIGKILL when the refresh dies, so no orphan keeps writing."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def run_env(run: Run) -> dict[str, str]:
+    """The environment of a dbt child: the build file, its own spill directory, the
+    project of --project-dir (a DBT_PROJECT_DIR in the environment, as `make` exports,
+    would otherwise win over the working directory), its profiles unless DBT_PROFILES_DIR
+    says otherwise, and never the refresh's own test hook."""
+    assert run.build is not None
+    profiles = os.environ.get("DBT_PROFILES_DIR") or str(run.project_dir)
+    env = dbt_env(run.build, run.run_dir / "duckdb_tmp",
+                  {"DBT_PROFILES_DIR": profiles, "DBT_PROJECT_DIR": str(run.project_dir)})
+    env.pop(PAUSE_ENV, None)
+    return env
+
+
+def command(run: Run, args: list[str], target: Path, logs: Path) -> list[str]:
+    """`dbt <args>` of the refresh: the --dbt executable, --vars of the run."""
+    line = [str(run.dbt), *dbt_command(args, target, logs)[1:]]
+    if run.vars_yaml:
+        line += ["--vars", run.vars_yaml]
+    return line
+
+
+def run_dbt_build(run: Run) -> dict[str, Any]:
+    target, logs = run.run_dir / "target", run.run_dir / "logs"
+    line = command(run, ["build"], target, logs)
+    if run.full_refresh:
+        line.append("--full-refresh")
+    run.say("dbt build started: " + " ".join(line[1:]))
+    started = time.monotonic()
+    output_tail: list[str] = []
+    process = subprocess.Popen(
+        line,
+        cwd=run.project_dir,
+        env=run_env(run),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+    run.dbt_process = process
+    assert process.stdout is not None
+    for text in process.stdout:
+        run.log_line("  dbt| " + text.rstrip("\n"))
+        output_tail = (output_tail + [text.rstrip()])[-60:]
+    code = process.wait()
+    run.dbt_process = None
+    seconds = round(time.monotonic() - started, 3)
+    results = read_run_results(target)
+    summary = {"exit_code": code, "seconds": seconds, **results}
+    run.summary["dbt"] = summary
+    if code != 0:
+        raise RefreshFailed(
+            EXIT_DBT_FAILED, "dbt build failed: " + failure_reason(results, output_tail)
+        )
+    run.say(f"dbt build passed in {seconds:.1f} s ({len(results['tests'])} tests)")
+    return summary
+
+
+def raw_mode(vars_yaml: str | None) -> str:
+    """'raw_path', 'raw_schema' or 'sample', from the --vars given to the refresh."""
+    values = yaml.safe_load(vars_yaml) if vars_yaml else None
+    values = values if isinstance(values, dict) else {}
+    for mode in ("raw_path", "raw_schema"):
+        if values.get(mode) is not None:
+            return mode
+    return "sample"
+
+
+def check_source_freshness(run: Run) -> dict[str, Any]:
+    """`dbt source freshness` on the build file (raw_path / raw_schema modes only).
+
+    Stale sources are recorded; with --freshness fail a source past its error_after stops
+    the refresh (exit 8), with warn they are only reported.
+    """
+    mode = raw_mode(run.vars_yaml)
+    if run.freshness == "skip" or mode == "sample":
+        why = "--freshness skip" if run.freshness == "skip" else "sample mode (seeds)"
+        run.say(f"source freshness not checked: {why}")
+        return {"checked": False, "reason": why}
+    target, logs = run.run_dir / "freshness-target", run.run_dir / "freshness-logs"
+    line = command(run, ["source", "freshness", "--output", str(target / "sources.json")],
+                   target, logs)
+    result = subprocess.run(line, cwd=run.project_dir, env=run_env(run),
+                            capture_output=True, text=True, check=False)
+    for text in (result.stdout + result.stderr).splitlines():
+        run.log_line("  dbt| " + text)
+    sources_json = target / "sources.json"
+    if not sources_json.exists():
+        lines = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
+        raise RefreshFailed(EXIT_DBT_FAILED, "dbt source freshness failed: " + lines[-1])
+    statuses = {
+        item["unique_id"].split(".")[-1]: {
+            "status": item["status"], "max_loaded_at": item.get("max_loaded_at"),
+            "age_seconds": item.get("max_loaded_at_time_ago_in_s"),
+        }
+        for item in json.loads(sources_json.read_text(encoding="utf-8"))["results"]
+    }
+    summary = {"checked": True, "mode": run.freshness, "sources": statuses}
+    run.summary["freshness"] = summary
+    stale = sorted(name for name, item in statuses.items() if item["status"] != "pass")
+    run.say("source freshness: " + (", ".join(
+        f"{name} {statuses[name]['status']}" for name in stale) or "all fresh"))
+    errors = [name for name in stale if statuses[name]["status"] != "warn"]
+    if errors and run.freshness == "fail":
+        raise RefreshFailed(EXIT_STALE_SOURCES, "stale sources (freshness error): "
+                            + ", ".join(errors))
+    return summary
+
+
+def read_run_results(target: Path) -> dict[str, Any]:
+    """Models, tests and other nodes of dbt's run_results.json in `target`; each test also
+    gets its human name from the manifest (see `describe_test`)."""
+    path = target / "run_results.json"
+    if not path.exists():
+        return {"models": [], "tests": [], "other": []}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    manifest_path = target / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    models, tests, other = [], [], []
+    for result in data.get("results", []):
+        unique_id = result.get("unique_id", "")
+        kind = unique_id.split(".", 1)[0]
+        entry = {
+            "name": unique_id.split(".")[-1] if kind != "model" else unique_id.split(".", 2)[-1],
+            "unique_id": unique_id,
+            "status": result.get("status"),
+            "seconds": round(result.get("execution_time") or 0.0, 3),
+        }
+        if result.get("status") not in ("success", "pass"):
+            entry["message"] = (result.get("message") or "").strip().splitlines()[:1]
+        if kind in ("test", "unit_test"):
+            entry["label"] = describe_test(unique_id, manifest)
+            entry["failures"] = result.get("failures")
+            tests.append(entry)
+        elif kind == "model":
+            models.append(entry)
+        else:
+            other.append(entry)
+    return {"models": models, "tests": tests, "other": other}
+
+
+def describe_test(unique_id: str, manifest: dict[str, Any]) -> str:
+    """What a dbt test checks, on what: `not_null on stg_shop__orders.order_id`,
+    `expression_is_true on quarantine_reconciliation (expression=raw_rows = ...)`,
+    `unit test <name> on <model>`, or a singular test's name. Generic tests' unique ids
+    end in a hash, which says nothing to whoever reads the failure."""
+    parts = unique_id.split(".")
+    if unique_id.startswith("unit_test."):
+        node = manifest.get("unit_tests", {}).get(unique_id) or {}
+        name = node.get("name") or parts[-1]
+        model = node.get("model") or (parts[2] if len(parts) > 3 else "?")
+        return f"unit test {name} on {model}"
+    node = manifest.get("nodes", {}).get(unique_id)
+    if not node:
+        return parts[2] if len(parts) > 2 else unique_id
+    metadata = node.get("test_metadata")
+    if not metadata:  # a singular test: its file name says what it checks
+        return str(node.get("name") or parts[2])
+    name = metadata.get("name") or "test"
+    if metadata.get("namespace"):
+        name = f"{metadata['namespace']}.{name}"
+    kwargs = dict(metadata.get("kwargs") or {})
+    model = _tested_relation(node.get("attached_node"), str(kwargs.pop("model", "")))
+    column = kwargs.pop("column_name", None) or node.get("column_name")
+    target = f"{model}.{column}" if column else model
+    details = ", ".join(f"{key}={value}" for key, value in kwargs.items() if value is not None)
+    if len(details) > LABEL_KWARGS_CHARS:
+        details = details[: LABEL_KWARGS_CHARS - 3] + "..."
+    return f"{name} on {target}" + (f" ({details})" if details else "")
+
+
+def _tested_relation(attached_node: str | None, model_kwarg: str) -> str:
+    """`stg_shop__orders` for a model's test, `shop.orders` for a source's."""
+    if attached_node:
+        return attached_node.split(".")[-1]
+    found = re.search(r"(?:ref|source)\(([^)]*)\)", model_kwarg)
+    if not found:
+        return "?"
+    return ".".join(part.strip().strip("'\"") for part in found.group(1).split(","))
+
+
+def failure_reason(results: dict[str, Any], output_tail: list[str]) -> str:
+    """One line for a failed dbt run: the first failing test, model or node, else the
+    error in dbt's last lines of output."""
+    for group, label in (("tests", "test"), ("models", "model"), ("other", "node")):
+        for entry in results[group]:
+            if entry["status"] in ("fail", "error"):
+                message = " ".join(entry.get("message") or [])
+                failures = entry.get("failures")
+                rows = "row" if failures == 1 else "rows"
+                what = f"{failures} failing {rows}" if failures else message
+                name = entry.get("label") or entry["name"]
+                if not name.startswith("unit test"):
+                    name = f"{label} {name}"
+                return f"{name} {entry['status']}" + (f": {what}" if what else "")
+    errors = [
+        line.split("  ", 1)[-1].strip()
+        for line in output_tail
+        if line.strip() and ("Error" in line or "error" in line)
+    ]
+    # the line after "Database Error"/"Compilation Error" usually holds the message
+    for index, line in enumerate(output_tail):
+        if "Error" in line and index + 1 < len(output_tail) and output_tail[index + 1].strip():
+            message = output_tail[index + 1].strip()
+            # a message that ends with ':' goes on (e.g. one line per unreadable raw file)
+            if message.endswith(":") and index + 2 < len(output_tail):
+                message += " " + output_tail[index + 2].strip()
+            return (line.strip().split(" ", 1)[-1] + ": " + message)[:400]
+    return errors[-1][:400] if errors else "see the run log"
