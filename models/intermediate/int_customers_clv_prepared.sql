@@ -1,6 +1,7 @@
 -- What the CLV models (BG/NBD, Gamma-Gamma) read, one row per buyer, as of as_of: the
 -- buyer's purchases at day grain, as the models define a transaction (counted orders on
--- one calendar day, UTC, are one purchase worth their sum). x = repeat purchase days
+-- one calendar day of the shop's clock, var shop_timezone, are one purchase worth their
+-- sum). x = repeat purchase days
 -- (after the first), t_x = days from the first to the last purchase day, T = days from
 -- the first purchase day to as_of's date, m_x = mean value of the repeat purchase days.
 -- Portable SQL: on every engine (the fit itself is DuckDB-only, int_clv_models_fitted).
@@ -17,10 +18,10 @@ population as (
 purchase_days as (
     select
         counted_orders.customer_id,
-        cast(counted_orders.ordered_at as date) as purchase_date,
+        {{ local_date('counted_orders.ordered_at') }} as purchase_date,
         sum(counted_orders.order_total_reporting) as purchase_value
     from counted_orders
-    group by counted_orders.customer_id, cast(counted_orders.ordered_at as date)
+    group by counted_orders.customer_id, {{ local_date('counted_orders.ordered_at') }}
 ),
 
 buyers as (
@@ -70,7 +71,7 @@ final as (
             as {{ dbt.type_bigint() }}
         ) as repeat_recency_days,
         cast(
-            {{ days_between('buyers.first_purchase_date', 'cast(population.as_of as date)') }}
+            {{ days_between('buyers.first_purchase_date', local_date('population.as_of')) }}
             as {{ dbt.type_bigint() }}
         ) as days_since_first_purchase,
         -- repeat cents / x rounded half up to the cent, in integers (as avg_order_value);
