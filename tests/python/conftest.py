@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from segwh.core import dbt as core_dbt
 from segwh.export import SEGMENTS as EXPORT_SEGMENTS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +44,8 @@ OUTPUT_TAIL_CHARS = 4000
 
 
 def dbt_executable() -> Path:
-    """The `dbt` next to the running interpreter (the tests run inside the project's venv)."""
-    exe = Path(sys.executable).parent / ("dbt.exe" if os.name == "nt" else "dbt")
+    """The project's dbt (segwh.core.dbt): the `dbt` next to the running interpreter."""
+    exe = core_dbt.dbt_executable()
     if not exe.exists():
         pytest.fail(f"dbt executable not found next to {sys.executable}: {exe}")
     return exe
@@ -74,28 +75,11 @@ def run_dbt(
     """
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    (tmp_dir / "duckdb_tmp").mkdir(exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(REPO_ROOT),
-            "DUCKDB_PATH": str(duckdb_path),
-            "DUCKDB_TEMP_DIR": str(tmp_dir / "duckdb_tmp"),
-            "DBT_USE_COLORS": "false",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            # dbt loads this checkout's segwh (its DuckDB plugin), like pytest does
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
-        }
-    )
-    env.pop("DBT_TARGET", None)
-    command = [
-        str(dbt_executable()),
-        *args,
-        "--target-path",
-        str(tmp_dir / "target"),
-        "--log-path",
-        str(tmp_dir / "logs"),
-    ]
+    # the one way segwh runs dbt (segwh.core.dbt): this checkout's profiles and segwh
+    env = core_dbt.dbt_env(duckdb_path, tmp_dir / "duckdb_tmp",
+                           extra={"DBT_PROFILES_DIR": str(REPO_ROOT)})
+    dbt_executable()  # a missing dbt fails the test with one line
+    command = core_dbt.dbt_command(args, tmp_dir / "target", tmp_dir / "logs")
     if vars is not None:
         command += ["--vars", json.dumps(vars)]
     result = subprocess.run(
