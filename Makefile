@@ -48,8 +48,10 @@ dbt-build: venv ## dbt build with every data and unit test, into a throwaway war
 	@mkdir -p build
 	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
 
+# two workers, one test file at a time each (files share their builds), taken in the order
+# of conftest.SLOWEST_FILES: the Spark equivalence starts at once on its own worker
 pytest: venv browser-deps ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
-	$(BIN)/pytest -q -n 2 --dist loadfile --durations=15
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
 

@@ -23,6 +23,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from segwh import spark_cluster as cluster_module
+from segwh.core import dbt as core_dbt
 from segwh.export import SEGMENTS as EXPORT_SEGMENTS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +43,22 @@ BUILD_WITHOUT_UNIT_TESTS = ("build", "--exclude-resource-type", "unit_test")
 DBT_TIMEOUT_SECONDS = 600
 OUTPUT_TAIL_CHARS = 4000
 
+# The test files that take longest, longest first. `make pytest` runs the files on two
+# workers (pytest-xdist --dist loadfile --no-loadscope-reorder), which take files in
+# collection order: the long ones start at once, each on its own worker, and the short
+# ones fill in around them instead of one long file starting last.
+SLOWEST_FILES = ("test_spark_equivalence.py", "test_refresh.py", "test_incremental.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Collects SLOWEST_FILES first (in that order); every other file keeps its place."""
+    rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 def dbt_executable() -> Path:
-    """The `dbt` next to the running interpreter (the tests run inside the project's venv)."""
-    exe = Path(sys.executable).parent / ("dbt.exe" if os.name == "nt" else "dbt")
+    """The project's dbt (segwh.core.dbt): the `dbt` next to the running interpreter."""
+    exe = core_dbt.dbt_executable()
     if not exe.exists():
         pytest.fail(f"dbt executable not found next to {sys.executable}: {exe}")
     return exe
@@ -74,28 +88,11 @@ def run_dbt(
     """
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    (tmp_dir / "duckdb_tmp").mkdir(exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(REPO_ROOT),
-            "DUCKDB_PATH": str(duckdb_path),
-            "DUCKDB_TEMP_DIR": str(tmp_dir / "duckdb_tmp"),
-            "DBT_USE_COLORS": "false",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            # dbt loads this checkout's segwh (its DuckDB plugin), like pytest does
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
-        }
-    )
-    env.pop("DBT_TARGET", None)
-    command = [
-        str(dbt_executable()),
-        *args,
-        "--target-path",
-        str(tmp_dir / "target"),
-        "--log-path",
-        str(tmp_dir / "logs"),
-    ]
+    # the one way segwh runs dbt (segwh.core.dbt): this checkout's profiles and segwh
+    env = core_dbt.dbt_env(duckdb_path, tmp_dir / "duckdb_tmp",
+                           extra={"DBT_PROFILES_DIR": str(REPO_ROOT)})
+    dbt_executable()  # a missing dbt fails the test with one line
+    command = core_dbt.dbt_command(args, tmp_dir / "target", tmp_dir / "logs")
     if vars is not None:
         command += ["--vars", json.dumps(vars)]
     result = subprocess.run(
@@ -386,15 +383,18 @@ SPARK_CLUSTER_START_TIMEOUT = 400
 
 
 @pytest.fixture(scope="session")
-def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
-    """One local Spark cluster for the whole test run, started with the command
-    `make spark-cluster` runs (free ports picked at run time) and stopped by process id
-    at the end, also when a test or the start fails (finally, and atexit as a fallback)."""
-    from segwh import spark_cluster as cluster_module
-
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 (java not on PATH)")
+def spark_cluster_starting(tmp_path_factory: pytest.TempPathFactory):
+    """The start of the test run's one local Spark cluster, under way: the command `make
+    spark-cluster` runs (free ports picked at run time) as a child process. A fixture that
+    requests this one first runs while the JVMs boot (the DuckDB side of the equivalence
+    test); fixture `spark_cluster` waits for the start. At the end every process is
+    stopped by its id, also when a test or the start fails (finally, and atexit as a
+    fallback), and none may be left."""
+    if shutil.which("java") is None:  # spark_cluster skips; DuckDB-only tests still run
+        yield None
+        return
     directory = tmp_path_factory.mktemp("spark_cluster")
+    output = tmp_path_factory.mktemp("spark_cluster_start") / "start.out"
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
     for _key, variable, _default in cluster_module.PORT_SETTINGS:
         env[variable] = "auto"
@@ -402,19 +402,25 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
     if cluster_module.worker_isolation_available():
         private = directory / "warehouse" / f"{SPARK_LOST_SCHEMA}.db"
         command += ["--worker-private-dir", str(private)]
+    starting: subprocess.Popen | None = None
 
     def stop() -> list[str]:
+        # a start still under way stops what it started on SIGTERM
+        if starting is not None and starting.poll() is None:
+            starting.terminate()
+            try:
+                starting.wait(timeout=SPARK_CLUSTER_START_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                starting.kill()
+                starting.wait()
         return cluster_module.stop(directory)
 
     atexit.register(stop)
     try:
-        result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                                timeout=SPARK_CLUSTER_START_TIMEOUT, check=False)
-        started = cluster_module.Cluster.load(directory)
-        if result.returncode != 0 or started is None:
-            pytest.fail(f"spark_cluster start exited with {result.returncode}:\n"
-                        f"{output_tail(result)}", pytrace=False)
-        yield started
+        with open(output, "wb") as handle:
+            starting = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=handle,
+                                        stderr=subprocess.STDOUT)
+        yield directory, starting, output
     finally:
         stop()
         atexit.unregister(stop)
@@ -422,3 +428,21 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory):
         # its directory on its command line; an exited one (zombie) has none
         survivors = processes_mentioning(str(directory))
         assert not survivors, f"Spark processes left running: {survivors}"
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(spark_cluster_starting):
+    """The test run's one local Spark cluster (master, worker, Thrift Server), healthy."""
+    if spark_cluster_starting is None:
+        pytest.skip("Spark needs Java 17 (java not on PATH)")
+    directory, starting, output = spark_cluster_starting
+    try:
+        code = starting.wait(timeout=SPARK_CLUSTER_START_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"spark_cluster start still running after {SPARK_CLUSTER_START_TIMEOUT} s:"
+                    f"\n{output.read_text(errors='replace')[-OUTPUT_TAIL_CHARS:]}", pytrace=False)
+    started = cluster_module.Cluster.load(directory)
+    if code != 0 or started is None:
+        pytest.fail(f"spark_cluster start exited with {code}:\n"
+                    f"{output.read_text(errors='replace')[-OUTPUT_TAIL_CHARS:]}", pytrace=False)
+    return started

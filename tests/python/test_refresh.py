@@ -6,6 +6,15 @@ One published baseline is built per session and copied into each test that needs
 published warehouse, so that each test pays for at most one or two dbt builds. The second
 publish runs side by side with a refresh of another warehouse in the same directory (with
 --full-refresh), so that one pair of builds shows both.
+
+Two things keep the dbt builds short, neither touches the refresh under test:
+* the refreshes' builds leave out the project's unit tests (DBT_EXCLUDE_RESOURCE_TYPES,
+  like conftest.BUILD_WITHOUT_UNIT_TESTS): they read no warehouse data and `make
+  dbt-build` runs them; every model and data test still runs;
+* the tests whose subject is the refresh around the build (SIGKILL at a late stage, the
+  refresh that takes over, the freshness gate) run it with `--dbt` set to the fixture
+  `quick_dbt`: `dbt build` rebuilds one model on the build file, which is a copy of the
+  published warehouse and so stays complete; `dbt source freshness` is dbt's own.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from conftest import (
     FIXTURE_RAW_DIR,
     REPO_ROOT,
     SEGMENTS,
+    dbt_executable,
     drop_csv_columns,
     read_csv_file,
     run_dbt,
@@ -51,6 +61,8 @@ from segwh.refresh.files import Layout
 from segwh.refresh.lock import lock_is_held
 
 REFRESH_TIMEOUT = 900
+# the one model the quick dbt build (fixture quick_dbt) rebuilds
+QUICK_BUILD_MODEL = "int_as_of_resolved"
 FIXTURE_VARS = {"raw_path": str(FIXTURE_RAW_DIR), "as_of": FIXTURE_AS_OF}
 BI_SCHEMAS = ("segments", "marts")
 
@@ -58,10 +70,13 @@ BI_SCHEMAS = ("segments", "marts")
 # --- helpers --------------------------------------------------------------------------------
 
 
-def refresh_command(published: Path, *args: str, vars: dict | None = None) -> list[str]:
+def refresh_command(published: Path, *args: str, vars: dict | None = None,
+                    dbt: Path | None = None) -> list[str]:
     command = [sys.executable, "-m", "segwh.refresh", *args, "--published", str(published)]
     if args and args[0] == "run":
         command += ["--vars", json.dumps(FIXTURE_VARS if vars is None else vars)]
+        if dbt is not None:
+            command += ["--dbt", str(dbt)]
     return command
 
 
@@ -69,15 +84,17 @@ def refresh_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("SEGWH_REFRESH_PAUSE_AT", None)
     env.pop("DUCKDB_PATH", None)
-    env.update({"DBT_PROFILES_DIR": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT), **extra})
+    env.update({"DBT_PROFILES_DIR": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT),
+                # the unit tests read no warehouse data (make dbt-build runs them)
+                "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test", **extra})
     return env
 
 
 def run_refresh(
-    published: Path, *args: str, vars: dict | None = None
+    published: Path, *args: str, vars: dict | None = None, dbt: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        refresh_command(published, *(args or ("run",)), vars=vars),
+        refresh_command(published, *(args or ("run",)), vars=vars, dbt=dbt),
         cwd=REPO_ROOT,
         env=refresh_env(),
         capture_output=True,
@@ -88,12 +105,13 @@ def run_refresh(
 
 
 def start_refresh(
-    published: Path, out: Path, *args: str, pause_at: str | None = None
+    published: Path, out: Path, *args: str, pause_at: str | None = None,
+    dbt: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     env = refresh_env(**({"SEGWH_REFRESH_PAUSE_AT": pause_at} if pause_at else {}))
     handle = open(out, "wb")  # noqa: SIM115 - owned by the child for its lifetime
     return subprocess.Popen(
-        refresh_command(published, *(args or ("run",))),
+        refresh_command(published, *(args or ("run",)), dbt=dbt),
         cwd=REPO_ROOT,
         env=env,
         stdout=handle,
@@ -310,6 +328,24 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_refresh(published, "run")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return published
+
+
+@pytest.fixture(scope="session")
+def quick_dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A `dbt` for the refresh's --dbt: `dbt build` rebuilds QUICK_BUILD_MODEL only (and
+    its data tests); any other command is dbt's own. The real dbt replaces this script's
+    process (exec), so the refresh's dbt child is dbt itself."""
+    script = tmp_path_factory.mktemp("quick_dbt") / "dbt"
+    script.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, sys
+        args = sys.argv[1:]
+        if args[:1] == ["build"]:
+            args += ["--select", {QUICK_BUILD_MODEL!r}]
+        os.execv({str(dbt_executable())!r}, [{str(dbt_executable())!r}, *args])
+        """))
+    script.chmod(0o755)
+    return script
 
 
 def copy_published(baseline: Path, directory: Path) -> Path:
@@ -581,20 +617,23 @@ def test_sigkill_during_dbt_leaves_the_published_file_unchanged(baseline: Path, 
 
 @pytest.mark.parametrize("stage", ["validate", "publish"])
 def test_sigkill_late_leaves_published_unchanged_and_a_waiting_refresh_takes_over(
-    baseline: Path, tmp_path: Path, stage: str
+    baseline: Path, quick_dbt: Path, tmp_path: Path, stage: str
 ):
     """Killed while validating or just before the rename: nothing changes. Meanwhile a
     second refresh exits at once (exit 3) and a third, waiting, takes over, cleans up the
-    dead one's build file and publishes."""
+    dead one's build file and publishes. (The quick dbt build: what is tested happens
+    after it.)"""
     published = copy_published(baseline, tmp_path)
     before, old_version = sha256(published), version_of(published)
-    first = start_refresh(published, tmp_path / "first.out", "run", pause_at=stage)
+    first = start_refresh(published, tmp_path / "first.out", "run", pause_at=stage,
+                          dbt=quick_dbt)
     wait_for_text(tmp_path / "first.out", f"paused at stage {stage}", first)
 
     second = run_refresh(published, "run")
     assert second.returncode == EXIT_LOCKED
     assert "another refresh" in second.stderr and str(first.pid) in second.stderr
-    waiting = start_refresh(published, tmp_path / "third.out", "run", "--wait-seconds", "600")
+    waiting = start_refresh(published, tmp_path / "third.out", "run", "--wait-seconds", "600",
+                            dbt=quick_dbt)
     time.sleep(2)
     assert waiting.poll() is None, tail(tmp_path / "third.out")
 
@@ -694,10 +733,14 @@ def test_source_freshness_is_reported_in_warn_mode(baseline: Path):
     assert freshness["sources"]["orders"]["max_loaded_at"].startswith("2025-")
 
 
-def test_stale_sources_stop_the_refresh_with_freshness_fail(baseline: Path, tmp_path: Path):
+def test_stale_sources_stop_the_refresh_with_freshness_fail(
+    baseline: Path, quick_dbt: Path, tmp_path: Path
+):
+    """The freshness gate runs after the build (the quick one here) with dbt's own
+    `source freshness` on the fixture's raw files."""
     published = copy_published(baseline, tmp_path)
     before = sha256(published)
-    result = run_refresh(published, "run", "--freshness", "fail")
+    result = run_refresh(published, "run", "--freshness", "fail", dbt=quick_dbt)
     assert result.returncode == EXIT_STALE_SOURCES, result.stderr[-2000:]
     reason = result.stderr.strip().splitlines()[-1]
     assert reason.startswith("refresh failed (exit 8): stale sources")

@@ -42,12 +42,12 @@ import yaml
 from conftest import (
     REPO_ROOT,
     SPARK_LOST_SCHEMA,
-    dbt_executable,
     output_of,
     output_tail,
     run_dbt,
 )
 
+from segwh.core import dbt as core_dbt
 from segwh.spark_cluster import Cluster
 
 # The bundled sample is itself a raw_path directory; fall back to the small fixture.
@@ -105,6 +105,10 @@ SECOND_REFRESH_SELECT = ("int_customers_segmented", "int_segment_memberships",
                          "segment_membership_changes+")
 CENT = decimal.Decimal("0.01")
 DBT_SPARK_TIMEOUT = 1500
+# dbt threads on Spark: the build's ~460 nodes are small queries whose time is CPU in the
+# Thrift Server's and the executor's JVMs; 2 threads keep both cores busy (measured: the
+# node times add up to 1.85x the build's elapsed time), more only queue in the JVMs
+SPARK_DBT_THREADS = "2"
 
 
 def shop_project(root: Path) -> Path:
@@ -141,33 +145,22 @@ class Refreshes:
     output: str = ""  # dbt's output of the first build
 
 
-def spark_env(cluster: Cluster, tmp_dir: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(REPO_ROOT),
-            "SPARK_LOCAL_IP": "127.0.0.1",
-            "DBT_USE_COLORS": "false",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DBT_THREADS": "2",
-            **cluster.dbt_env(),
-            **extra,
-        }
-    )
-    env.pop("DBT_TARGET", None)
-    return env
-
-
 def run_dbt_spark(args: list[str], cluster: Cluster, tmp_dir: Path, vars: str | None = None,
                   project_dir: Path = REPO_ROOT, **env: str) -> subprocess.CompletedProcess:
-    """`dbt <args> --target spark_thrift` against the cluster; never raises on failure."""
-    command = [str(dbt_executable()), *args, "--target", "spark_thrift",
-               "--project-dir", str(project_dir),
-               "--target-path", str(tmp_dir / "target"), "--log-path", str(tmp_dir / "logs")]
+    """`dbt <args> --target spark_thrift` against the cluster, run the one way segwh runs
+    dbt (segwh.core.dbt); never raises on failure."""
+    command = core_dbt.dbt_command(
+        [*args, "--target", "spark_thrift", "--project-dir", str(project_dir)],
+        tmp_dir / "target", tmp_dir / "logs")
     if vars is not None:
         command += ["--vars", vars]
-    return subprocess.run(command, cwd=REPO_ROOT, env=spark_env(cluster, tmp_dir, **env),
-                          capture_output=True, text=True, timeout=DBT_SPARK_TIMEOUT, check=False)
+    # (the DuckDB file of the environment is the duckdb target's: not read on Spark)
+    environment = core_dbt.dbt_env(
+        tmp_dir / "duckdb-target-not-used.duckdb",
+        extra={"DBT_PROFILES_DIR": str(REPO_ROOT), "SPARK_LOCAL_IP": "127.0.0.1",
+               "DBT_THREADS": SPARK_DBT_THREADS, **cluster.dbt_env(), **env})
+    return subprocess.run(command, cwd=REPO_ROOT, env=environment, capture_output=True,
+                          text=True, timeout=DBT_SPARK_TIMEOUT, check=False)
 
 
 def vars_yaml(values: dict) -> str:
@@ -184,9 +177,10 @@ def duckdb_memberships(duckdb_file: Path) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def duckdb_build(project: Path,
+def duckdb_build(project: Path, spark_cluster_starting,
                  tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
-    """The DuckDB warehouse after two refreshes of the sample (seeds), as the shop."""
+    """The DuckDB warehouse after two refreshes of the sample (seeds), as the shop. (It
+    requests spark_cluster_starting so that the cluster boots while DuckDB builds.)"""
     root = tmp_path_factory.mktemp("duckdb_refreshes")
     duckdb_file = root / "warehouse.duckdb"
     start = time.monotonic()
@@ -288,64 +282,6 @@ def spark_source(warehouse: Path, schema: str, table: str) -> str:
     return f"read_parquet('{warehouse / f'{schema}.db' / table}/*.parquet')"
 
 
-# --- the cluster ------------------------------------------------------------------------
-
-
-def listening_addresses(pids: set[int]) -> set[str]:
-    """host:port of every TCP socket the processes `pids` (and their children) listen on."""
-    tree = set(pids)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) in pids or int(fields[2]) in pids:  # child, or in the group
-                tree.add(int(entry.name))
-    inodes = set()
-    for pid in tree:
-        try:
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except OSError:
-            continue
-    addresses = set()
-    for table in ("tcp", "tcp6"):
-        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
-                host_hex, port_hex = fields[1].split(":")
-                # 32-bit words in host (little-endian) order; IPv4-mapped IPv6 -> IPv4
-                raw = bytes.fromhex(host_hex)
-                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-                if raw[:12] == bytes(10) + b"\xff\xff":
-                    raw = raw[12:]
-                host = socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6,
-                                        raw)
-                addresses.add(f"{host}:{int(port_hex, 16)}")
-    return addresses
-
-
-def test_cluster_is_healthy_on_localhost_only(spark_cluster: Cluster) -> None:
-    from segwh.spark_cluster import alive_workers, master_status, thrift_answers
-
-    status = master_status(spark_cluster.host, spark_cluster.ports["master_ui"])
-    assert alive_workers(status) == 1
-    assert thrift_answers(spark_cluster.host, spark_cluster.ports["thrift"])
-    addresses = listening_addresses(set(spark_cluster.pids.values()))
-    assert f"127.0.0.1:{spark_cluster.ports['thrift']}" in addresses
-    assert {address.rsplit(":", 1)[0] for address in addresses} == {"127.0.0.1"}, addresses
-    result = subprocess.run(
-        [sys.executable, "-m", "segwh.spark_cluster", "status", "--dir",
-         str(spark_cluster.directory)], cwd=REPO_ROOT, capture_output=True, text=True,
-        check=False)
-    assert result.returncode == 0 and result.stdout.startswith("Spark cluster healthy")
-    thrift_log = (spark_cluster.directory / "logs" / "thrift.log").read_text()
-    assert " INFO " not in thrift_log, "the cluster logs at WARN"
-
-
 # --- DuckDB and Spark give the same relations ------------------------------------------
 
 
@@ -408,6 +344,64 @@ def test_every_relation_equal_on_both_engines(duckdb_build, spark_build) -> None
                     differences.append(f"{schema}.{table} row {row_ours[0]!r}: {unequal[:4]}")
                     break
     assert not differences, "DuckDB and Spark differ:\n" + "\n".join(differences)
+
+
+# --- the cluster (checked after the builds, which start while it boots) ----------
+
+
+def listening_addresses(pids: set[int]) -> set[str]:
+    """host:port of every TCP socket the processes `pids` (and their children) listen on."""
+    tree = set(pids)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) in pids or int(fields[2]) in pids:  # child, or in the group
+                tree.add(int(entry.name))
+    inodes = set()
+    for pid in tree:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    addresses = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
+                host_hex, port_hex = fields[1].split(":")
+                # 32-bit words in host (little-endian) order; IPv4-mapped IPv6 -> IPv4
+                raw = bytes.fromhex(host_hex)
+                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                if raw[:12] == bytes(10) + b"\xff\xff":
+                    raw = raw[12:]
+                host = socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6,
+                                        raw)
+                addresses.add(f"{host}:{int(port_hex, 16)}")
+    return addresses
+
+
+def test_cluster_is_healthy_on_localhost_only(spark_cluster: Cluster) -> None:
+    from segwh.spark_cluster import alive_workers, master_status, thrift_answers
+
+    status = master_status(spark_cluster.host, spark_cluster.ports["master_ui"])
+    assert alive_workers(status) == 1
+    assert thrift_answers(spark_cluster.host, spark_cluster.ports["thrift"])
+    addresses = listening_addresses(set(spark_cluster.pids.values()))
+    assert f"127.0.0.1:{spark_cluster.ports['thrift']}" in addresses
+    assert {address.rsplit(":", 1)[0] for address in addresses} == {"127.0.0.1"}, addresses
+    result = subprocess.run(
+        [sys.executable, "-m", "segwh.spark_cluster", "status", "--dir",
+         str(spark_cluster.directory)], cwd=REPO_ROOT, capture_output=True, text=True,
+        check=False)
+    assert result.returncode == 0 and result.stdout.startswith("Spark cluster healthy")
+    thrift_log = (spark_cluster.directory / "logs" / "thrift.log").read_text()
+    assert " INFO " not in thrift_log, "the cluster logs at WARN"
 
 
 def test_the_shop_zone_and_the_dated_rates_were_in_effect(duckdb_build) -> None:
