@@ -9,10 +9,14 @@
         each id, the version that wins is_current: the latest version time (the version
         column, null = the event time), then the latest event time, then the record_text
         that sorts last; `_versions` = the id's valid rows (tombstones included).
+    `touched_ids` (an incremental run: the CTE of the ids decided again): an id of it that
+    has no row left (gone from the export, its files gone) gets one placeholder row (no
+    _source), so that delete+insert on the id removes its stored rows; the post-hook
+    delete_placeholder_rows deletes the placeholder.
     Only the valid rows of ids with more than one valid row are ranked (counted first):
     a few percent of the rows, instead of sorting tens of millions of rows by id.
 #}
-{% macro current_versions(table_name, checked) -%}
+{% macro current_versions(table_name, checked, touched_ids=none) -%}
     {%- set spec = raw_contract()[table_name] -%}
     {%- set key = spec.key -%}
     {%- set order_terms = [] -%}
@@ -84,4 +88,30 @@
         {{ loaded_at() }} as _loaded_at
     from {{ checked }} as erased_rows
     where erased_rows.erased_now
+    {%- if touched_ids is not none %}
+    union all
+    -- a placeholder for each id decided again that has no row left
+    select
+        {%- for column_name in columns %}
+        {%- if column_name == key %}
+        vanished_ids.{{ key }},
+        {%- elif column_name in ('is_tombstone', 'is_erased') %}
+        false as {{ column_name }},
+        {%- else %}
+        null as {{ column_name }},
+        {%- endif %}
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as reject_reason,
+        false as is_current,
+        cast(null as {{ dbt.type_bigint() }}) as _versions,
+        {{ loaded_at() }} as _loaded_at
+    from {{ touched_ids }} as vanished_ids
+    left join (
+        select distinct remaining.{{ key }} from {{ checked }} as remaining
+        where not remaining.erased_now
+    ) as remaining_ids
+        on vanished_ids.{{ key }} = remaining_ids.{{ key }}
+    where remaining_ids.{{ key }} is null
+        and vanished_ids.{{ key }} is not null
+    {%- endif %}
 {%- endmacro %}

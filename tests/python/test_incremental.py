@@ -10,8 +10,7 @@ is gone (their orders, sessions and carts stay in the export and are quarantined
 unknown_customer); and one order line, one session and one cart of other customers. Then
 `dbt build` runs again (incremental on DuckDB) — twice, the second on a copy — and every
 staging, quarantine, segment and mart table is compared with a full refresh of the same
-files (batch-marker columns `_loaded_at` aside; the base views hold the rows a run read,
-so they differ by design).
+files (run-marker columns `_loaded_at` / `loaded_at` aside).
 """
 
 from __future__ import annotations
@@ -246,17 +245,16 @@ def test_incremental_equals_full_refresh(builds: Builds, build: str) -> None:
         relations = con.execute(
             "select table_schema, table_name from information_schema.tables "
             f"where table_catalog = '{catalog}' and table_schema in {SCHEMAS} "
-            # the base views hold the rows a run read (the window, after an incremental run)
             "and table_type = 'BASE TABLE' order by 1, 2"
         ).fetchall()
         assert len(relations) > 20
         for schema, table in relations:
-            if table in HISTORY or table.endswith("_keys"):
-                continue  # history depends on runs; *_keys hold the ids a run read
+            if table in HISTORY:
+                continue  # history depends on runs
             columns = [row[0] for row in con.execute(
                 "select column_name from information_schema.columns where table_catalog = ? "
                 "and table_schema = ? and table_name = ? order by ordinal_position",
-                [catalog, schema, table]).fetchall() if row[0] != "_loaded_at"]
+                [catalog, schema, table]).fetchall() if row[0] not in ("_loaded_at", "loaded_at")]
             select = ", ".join(f'"{c}"' for c in columns)
             ours = f'select {select} from "{catalog}"."{schema}"."{table}"'
             theirs = f'select {select} from full_db."{schema}"."{table}"'
@@ -319,20 +317,20 @@ def test_rows_of_a_deleted_customer_left_in_the_export_are_quarantined(
     assert all(expected.values()) and expected_lines, (expected, expected_lines)
     with duckdb.connect(str(getattr(builds, build)), read_only=True) as con:
         rejected, unknown_customer, clean = (
-            {table: con.execute(f"select count(*) from staging.stg_shop__{table}{suffix} "
+            {table: con.execute(f"select count(*) from staging.{prefix}{table} "
                                 f"where customer_id = ? {condition}", [customer]).fetchone()[0]
              for table in expected}
-            for suffix, condition in (
-                ("_checked", "and reject_reason is not null"),
-                ("_checked", "and reject_reason = 'unknown_customer'"),
-                ("", ""),
+            for prefix, condition in (
+                ("base_shop__", "and reject_reason is not null"),
+                ("base_shop__", "and reject_reason = 'unknown_customer'"),
+                ("stg_shop__", ""),
             )
         )
         lines, unknown_order = con.execute(
             "select count(*), count(*) filter (where reject_reason = 'unknown_order') "
-            "from staging.stg_shop__order_items_checked "
+            "from staging.base_shop__order_items "
             "where reject_reason is not null and order_id in (select order_id "
-            "from staging.stg_shop__orders_checked where customer_id = ?)",
+            "from staging.base_shop__orders where customer_id = ?)",
             [customer]).fetchone()
     # every row of theirs is quarantined (unknown_customer / unknown_order unless an
     # earlier reason applies to the row)
@@ -369,17 +367,17 @@ def test_latest_load_tests_read_the_rows_of_the_latest_load(
     warehouse = tmp_path / builds.incremental.name  # the SQL names the database: same name
     warehouse.write_bytes(builds.incremental.read_bytes())
     with duckdb.connect(str(warehouse)) as con:
-        checked = "staging.stg_shop__sessions_checked"
-        latest_load = f"(select max(_loaded_at) from {checked})"
-        loads = con.execute(f"select count(distinct _loaded_at) from {checked}").fetchone()[0]
+        base = "staging.base_shop__sessions"
+        latest_load = f"(select max(_loaded_at) from {base})"
+        loads = con.execute(f"select count(distinct _loaded_at) from {base}").fetchone()[0]
         assert loads == 2, "the incremental run loaded some rows again, not all"
 
         def duplicate_a_row(latest: bool) -> int:
             """Inserts a copy of a clean row of the latest / an older load; dbt's failures."""
             condition = f"_loaded_at {'=' if latest else '<'} {latest_load}"
             inserted = con.execute(
-                f"insert into {checked} select * from {checked} "
-                f"where reject_reason is null and {condition} limit 1").fetchone()[0]
+                f"insert into {base} select * from {base} "
+                f"where is_current and not is_tombstone and {condition} limit 1").fetchone()[0]
             assert inserted == 1
             return con.execute(test_sql.read_text()).fetchone()[0]
 

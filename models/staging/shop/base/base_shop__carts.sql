@@ -9,7 +9,8 @@
     incremental_strategy='delete+insert',
     unique_key='cart_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('carts', 'cart_id') }}"
+    pre_hook="{{ delete_replaced_rows('carts', 'cart_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('carts') %}
 {%- if raw_mode() == 'sample' %}
@@ -152,7 +153,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('carts', 'checked') }}
+    {{ current_versions('carts', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

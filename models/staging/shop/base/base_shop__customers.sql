@@ -9,7 +9,8 @@
     incremental_strategy='delete+insert',
     unique_key='customer_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('customers', 'customer_id') }}"
+    pre_hook="{{ delete_replaced_rows('customers', 'customer_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('customers') %}
 {%- if raw_mode() == 'sample' %}
@@ -186,7 +187,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('customers', 'checked') }}
+    {{ current_versions('customers', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -9,7 +9,8 @@
     incremental_strategy='delete+insert',
     unique_key='order_item_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('order_items', 'order_item_id') }}"
+    pre_hook="{{ delete_replaced_rows('order_items', 'order_item_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('order_items') %}
 {%- if raw_mode() == 'sample' %}
@@ -126,7 +127,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('order_items', 'checked') }}
+    {{ current_versions('order_items', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -8,7 +8,8 @@
     incremental_strategy='delete+insert',
     unique_key='order_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('orders', 'order_id') }}"
+    pre_hook="{{ delete_replaced_rows('orders', 'order_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('orders') %}
 {%- if raw_mode() == 'sample' %}
@@ -157,7 +158,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('orders', 'checked') }}
+    {{ current_versions('orders', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

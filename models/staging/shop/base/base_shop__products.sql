@@ -9,7 +9,8 @@
     incremental_strategy='delete+insert',
     unique_key='product_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('products', 'product_id') }}"
+    pre_hook="{{ delete_replaced_rows('products', 'product_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('products') %}
 {%- if raw_mode() == 'sample' %}
@@ -106,7 +107,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('products', 'checked') }}
+    {{ current_versions('products', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

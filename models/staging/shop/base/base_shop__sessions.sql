@@ -9,7 +9,8 @@
     incremental_strategy='delete+insert',
     unique_key='session_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_rows('sessions', 'session_id') }}"
+    pre_hook="{{ delete_replaced_rows('sessions', 'session_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
 ) }}
 {%- set plan = read_plan('sessions') %}
 {%- if raw_mode() == 'sample' %}
@@ -133,7 +134,8 @@ versioned_ids as (
 ),
 
 final as (
-    {{ current_versions('sessions', 'checked') }}
+    {{ current_versions('sessions', 'checked',
+                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final
