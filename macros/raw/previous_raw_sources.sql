@@ -20,7 +20,7 @@
             {{ return(nothing) }}
         {%- endif -%}
     {%- endfor -%}
-    {%- set rows = run_query('select source_table, source, size_bytes, modified_at, watermark, '
+    {%- set rows = run_query('select source_table, source_name, size_bytes, modified_at, watermark, '
         ~ 'parse_context from ' ~ ledger).rows -%}
     {%- set sources = {} -%}
     {%- for row in rows -%}

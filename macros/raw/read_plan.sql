@@ -15,8 +15,8 @@
     {%- if relation is none -%}
         {{ return(plan) }}
     {%- endif -%}
-    {%- set rows = run_query("select source_table, source, layout, action, is_full from "
-        ~ relation ~ " order by source").rows -%}
+    {%- set rows = run_query("select source_table, source_name, layout, action, is_full from "
+        ~ relation ~ " order by source_name").rows -%}
     {%- for row in rows -%}
         {%- do plan.update({'full': row[4]}) -%}
     {%- endfor -%}

@@ -13,7 +13,7 @@
     {%- call statement('create_read_plan') -%}
         create table raw_input.read_plan (
             source_table {{ dbt.type_string() }},
-            source {{ dbt.type_string() }},
+            source_name {{ dbt.type_string() }},
             layout {{ dbt.type_string() }},
             action {{ dbt.type_string() }},
             size_bytes {{ dbt.type_bigint() }},

@@ -10,7 +10,7 @@
     materialized=base_table_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_replaced_sources('source') }}"
+    pre_hook="{{ delete_replaced_sources('source_name') }}"
 ) }}
 {%- set tables = raw_contract().keys() | list
     + ([] if raw_mode() == 'sample' else ['erasures']) %}
@@ -23,12 +23,12 @@ with
     select
         '{{ table_name }}' as source_table,
         {% if raw_mode() == 'sample' -%}
-        'seed' as source,
+        'seed' as source_name,
         {%- else -%}
-        raw_rows._source as source,
+        _source as source_name,
         {%- endif %}
         count(*) as row_count
-    from {{ source('shop', table_name) }} as raw_rows
+    from {{ source('shop', table_name) }}
     group by 1, 2
 ),
 
@@ -45,7 +45,7 @@ read_counts as (
 malformed_counts as (
     select
         malformed.source_table,
-        malformed._source as source,
+        malformed._source as source_name,
         count(*) as malformed_rows
     from {{ ref('stg_shop__malformed_rows') }} as malformed
     group by 1, 2
@@ -59,7 +59,7 @@ read_plan as (
 final as (
     select
         read_plan.source_table,
-        read_plan.source,
+        read_plan.source_name,
         read_plan.layout,
         read_plan.size_bytes,
         read_plan.modified_at,
@@ -72,10 +72,10 @@ final as (
     from read_plan
     left join read_counts
         on read_plan.source_table = read_counts.source_table
-        and read_plan.source = read_counts.source
+            and read_plan.source_name = read_counts.source_name
     left join malformed_counts
         on read_plan.source_table = malformed_counts.source_table
-        and read_plan.source = malformed_counts.source
+            and read_plan.source_name = malformed_counts.source_name
     where read_plan.action = 'read'
 )
 

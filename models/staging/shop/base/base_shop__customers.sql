@@ -61,7 +61,7 @@ validated as (
     from parsed
 ),
 
-read_rows as (
+typed_rows as (
     select
         validated.customer_id,
         validated.registered_at_parsed as registered_at,
@@ -124,7 +124,6 @@ read_rows as (
         coalesce({{ parse_boolean('validated.sms_opt_in') }}, false) as sms_opt_in,
         coalesce({{ parse_boolean('validated.email_opt_in') }}, false) as email_opt_in,
         {{ raw_record_text('customers', 'validated') }} as record_text,
-        {{ row_fingerprint(raw_record_text('customers', 'validated')) }} as _fingerprint,
         validated._source,
         validated.is_tombstone,
         validated.row_reject_reason,
@@ -132,6 +131,19 @@ read_rows as (
     from validated
     left join countries
         on validated.country_code_upper = countries.country_code
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        {%- for column_name in base_columns('customers', checked=false) %}
+        {%- if column_name == '_fingerprint' %}
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
+        {%- else %}
+        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from typed_rows
 ),
 
 {% if is_incremental() and not plan.full -%}
@@ -172,8 +184,8 @@ checked as (
             rows_to_check.row_reject_reason,
             {{ reference_reason('customers', 'rows_to_check') }}
         ) as reject_reason,
-        rows_to_check.is_erased or coalesce({{ erasure_condition('customers', 'rows_to_check') }}, false)
-            as erased_now
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('customers', 'rows_to_check') }}, false) as erased_now
     from rows_to_check
     {{ reference_joins('customers', 'rows_to_check') }}
 ),
@@ -188,7 +200,7 @@ versioned_ids as (
 
 final as (
     {{ current_versions('customers', 'checked',
-                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

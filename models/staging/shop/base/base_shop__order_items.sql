@@ -58,7 +58,7 @@ validated as (
     from parsed
 ),
 
-read_rows as (
+typed_rows as (
     select
         validated.order_item_id,
         validated.order_id,
@@ -66,12 +66,24 @@ read_rows as (
         validated.quantity_parsed as quantity,
         validated.unit_price_parsed as unit_price,
         {{ raw_record_text('order_items', 'validated') }} as record_text,
-        {{ row_fingerprint(raw_record_text('order_items', 'validated')) }} as _fingerprint,
         validated._source,
         validated.is_tombstone,
         validated.row_reject_reason,
         false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        {%- for column_name in base_columns('order_items', checked=false) %}
+        {%- if column_name == '_fingerprint' %}
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
+        {%- else %}
+        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from typed_rows
 ),
 
 {% if is_incremental() and not plan.full -%}
@@ -112,8 +124,8 @@ checked as (
             rows_to_check.row_reject_reason,
             {{ reference_reason('order_items', 'rows_to_check') }}
         ) as reject_reason,
-        rows_to_check.is_erased or coalesce({{ erasure_condition('order_items', 'rows_to_check') }}, false)
-            as erased_now
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('order_items', 'rows_to_check') }}, false) as erased_now
     from rows_to_check
     {{ reference_joins('order_items', 'rows_to_check') }}
 ),
@@ -128,7 +140,7 @@ versioned_ids as (
 
 final as (
     {{ current_versions('order_items', 'checked',
-                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -75,7 +75,7 @@ validated as (
         on parsed.currency_code = currency_rates.currency_code
 ),
 
-read_rows as (
+typed_rows as (
     select
         validated.order_id,
         validated.customer_id,
@@ -97,12 +97,24 @@ read_rows as (
         validated.coupon_code is not null as has_coupon,
         lower(validated.sales_channel) as sales_channel,
         {{ raw_record_text('orders', 'validated') }} as record_text,
-        {{ row_fingerprint(raw_record_text('orders', 'validated')) }} as _fingerprint,
         validated._source,
         validated.is_tombstone,
         validated.row_reject_reason,
         false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        {%- for column_name in base_columns('orders', checked=false) %}
+        {%- if column_name == '_fingerprint' %}
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
+        {%- else %}
+        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from typed_rows
 ),
 
 {% if is_incremental() and not plan.full -%}
@@ -143,8 +155,8 @@ checked as (
             rows_to_check.row_reject_reason,
             {{ reference_reason('orders', 'rows_to_check') }}
         ) as reject_reason,
-        rows_to_check.is_erased or coalesce({{ erasure_condition('orders', 'rows_to_check') }}, false)
-            as erased_now
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('orders', 'rows_to_check') }}, false) as erased_now
     from rows_to_check
     {{ reference_joins('orders', 'rows_to_check') }}
 ),
@@ -159,7 +171,7 @@ versioned_ids as (
 
 final as (
     {{ current_versions('orders', 'checked',
-                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

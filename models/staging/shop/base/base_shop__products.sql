@@ -39,19 +39,31 @@ parsed as (
     from cleaned
 ),
 
-read_rows as (
+typed_rows as (
     select
         parsed.product_id,
         parsed.product_name,
         lower(parsed.category) as category,
         case when parsed.list_price_parsed >= 0 then parsed.list_price_parsed end as list_price,
         {{ raw_record_text('products', 'parsed') }} as record_text,
-        {{ row_fingerprint(raw_record_text('products', 'parsed')) }} as _fingerprint,
         parsed._source,
         parsed.is_tombstone,
         parsed.row_reject_reason,
         false as is_erased
     from parsed
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        {%- for column_name in base_columns('products', checked=false) %}
+        {%- if column_name == '_fingerprint' %}
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
+        {%- else %}
+        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from typed_rows
 ),
 
 {% if is_incremental() and not plan.full -%}
@@ -92,8 +104,8 @@ checked as (
             rows_to_check.row_reject_reason,
             {{ reference_reason('products', 'rows_to_check') }}
         ) as reject_reason,
-        rows_to_check.is_erased or coalesce({{ erasure_condition('products', 'rows_to_check') }}, false)
-            as erased_now
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('products', 'rows_to_check') }}, false) as erased_now
     from rows_to_check
     {{ reference_joins('products', 'rows_to_check') }}
 ),
@@ -108,7 +120,7 @@ versioned_ids as (
 
 final as (
     {{ current_versions('products', 'checked',
-                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -54,7 +54,7 @@ validated as (
     from parsed
 ),
 
-read_rows as (
+typed_rows as (
     select
         validated.session_id,
         validated.customer_id,
@@ -73,12 +73,24 @@ read_rows as (
             as page_views,
         lower(validated.traffic_source) as traffic_source,
         {{ raw_record_text('sessions', 'validated') }} as record_text,
-        {{ row_fingerprint(raw_record_text('sessions', 'validated')) }} as _fingerprint,
         validated._source,
         validated.is_tombstone,
         validated.row_reject_reason,
         false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        {%- for column_name in base_columns('sessions', checked=false) %}
+        {%- if column_name == '_fingerprint' %}
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
+        {%- else %}
+        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from typed_rows
 ),
 
 {% if is_incremental() and not plan.full -%}
@@ -119,8 +131,8 @@ checked as (
             rows_to_check.row_reject_reason,
             {{ reference_reason('sessions', 'rows_to_check') }}
         ) as reject_reason,
-        rows_to_check.is_erased or coalesce({{ erasure_condition('sessions', 'rows_to_check') }}, false)
-            as erased_now
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('sessions', 'rows_to_check') }}, false) as erased_now
     from rows_to_check
     {{ reference_joins('sessions', 'rows_to_check') }}
 ),
@@ -135,7 +147,7 @@ versioned_ids as (
 
 final as (
     {{ current_versions('sessions', 'checked',
-                        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final
