@@ -41,10 +41,13 @@ malformed_counts as (
         end), 0) as {{ dbt.type_bigint() }}) as rejected_rows,
         cast(coalesce(sum(case
             when base_rows.is_current and not base_rows.is_tombstone
-                then base_rows._versions - 1 else 0
+                then base_rows._versions - 1
+            else 0
         end), 0) as {{ dbt.type_bigint() }}) as merged_duplicate_rows,
         cast(coalesce(sum(case
-            when base_rows.is_current and base_rows.is_tombstone then base_rows._versions else 0
+            when base_rows.is_current and base_rows.is_tombstone
+                then base_rows._versions
+            else 0
         end), 0) as {{ dbt.type_bigint() }}) as deleted_rows,
         cast(coalesce(sum(case
             when base_rows.is_erased then 1 else 0

@@ -102,13 +102,8 @@ typed_rows as (
 read_rows as (
     -- in the stored shape (base_columns), before the reference checks
     select
-        {%- for column_name in base_columns('carts', checked=false) %}
-        {%- if column_name == '_fingerprint' %}
-        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint,
-        {%- else %}
-        typed_rows.{{ column_name }}{{ ',' if not loop.last }}
-        {%- endif %}
-        {%- endfor %}
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
     from typed_rows
 ),
 
