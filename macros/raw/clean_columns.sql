@@ -1,8 +1,7 @@
 {#
-    The clean columns of each raw table, in order: what base_shop__<t> types and checks,
-    stg_shop__<t>_checked keeps (checked_rows) and the clean view stg_shop__<t> shows
-    (each then adds _versions, and the event tables _loaded_at). One list per table, used
-    by both models.
+    The clean columns of each raw table, in order: what base_shop__<t> types and checks
+    (base_columns) and the clean view stg_shop__<t> shows (which adds _versions, and the
+    event tables _loaded_at).
 #}
 {% macro clean_columns(table_name) %}
     {{ return({
@@ -34,28 +33,3 @@
         ]
     }[table_name]) }}
 {% endmacro %}
-
-{#
-    The body of the clean view stg_shop__<table_name>: the clean rows of the checked
-    table (reject_reason null) with the clean columns, _versions and, for the event
-    tables, the batch marker _loaded_at.
-#}
-{% macro clean_rows(table_name) -%}
-    {%- set extra = ['_versions'] + (['_loaded_at'] if table_name in event_tables() else []) -%}
-    with
-
-    checked as (
-        select * from {{ ref('stg_shop__' ~ table_name ~ '_checked') }}
-    ),
-
-    final as (
-        select
-            {%- for column_name in clean_columns(table_name) + extra %}
-            checked.{{ column_name }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from checked
-        where checked.reject_reason is null
-    )
-
-    select * from final
-{%- endmacro %}

@@ -1,111 +1,82 @@
 {#
-    on-run-start hook. In raw_path and raw_schema modes, checks every raw table before
-    anything is built and exposes it as a view `raw_input.<table>` holding exactly the
-    contract's columns as text:
+    on-run-start hook: decides what this run reads of every raw table (the read plan,
+    raw_input.read_plan; docs/data-path.md) and exposes the rows to read as a view
+    `raw_input.<table>` holding exactly the contract's columns as text, plus `_source`
+    (which file, table or loaded-at batch the row comes from) and `_deleted` (the raw
+    tombstone flag `_deleted` / `_fivetran_deleted`, as text; null when absent):
       - a typed column (Parquet, a warehouse table) is read as its value, written as one
         canonical text per type (raw_value_text: a zoned timestamp as its UTC instant);
       - an absent optional column becomes a column of nulls; extra columns are ignored;
         header names match case- and space-insensitively;
       - a CSV line that cannot be read as a row goes to raw_input.malformed_rows (the
         quarantine reads it: reason malformed_row), and the rest of the file loads.
+    Layouts (raw_layouts): one export file or a raw table without a loaded-at column (the
+    whole truth, read again when it changed), a folder of deliveries (only new or changed
+    files are read), a raw table with a loaded-at column (only rows past the watermark).
     A table that cannot be read at all fails the invocation before anything is built,
     with one line per file or table naming it (every such problem of the directory at
     once): a missing file or table, two files (or a file and a folder) for one table, an
     empty or binary file, a CSV file without a comma-separated header row, a missing
     required column.
-    In the sample mode it does nothing (the seeds are already in the contract's shape).
+    In the sample mode the staging models read the seeds (the source's schema is the
+    seeds'); the hook only writes the read plan. drop_raw_inputs (on-run-end) drops the
+    schema raw_input again: the built file keeps no relation onto the raw files.
 #}
 {% macro prepare_raw_inputs() %}
-    {%- if not execute or raw_mode() == 'sample' -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build', 'test', 'compile', 'freshness',
+                                               'source', 'show') -%}
         {{ return('') }}
     {%- endif -%}
     {%- set contract = raw_contract() -%}
     {%- do create_raw_input_schema('raw_input') -%}
     {%- do create_malformed_rows_table() -%}
-    {%- set listing = list_raw_directory(var('raw_path')) if raw_mode() == 'raw_path' else [] -%}
-    {%- set problems = [] -%}
-    {%- set opened_tables = [] -%}
-    {%- set csv_files = [] -%}
-    {%- for table_name, spec in contract.items() -%}
-        {%- set opened = {} -%}
-        {%- if raw_mode() == 'raw_path' -%}
-            {%- set located = locate_raw_file(var('raw_path'), listing, table_name) -%}
-            {%- if located.problem is defined -%}
-                {%- do opened.update({'problem': located.problem}) -%}
-            {%- else -%}
-                {%- set label = 'file ' ~ located.path -%}
-                {%- set file_columns = raw_file_columns(located.path, located.format, table_name) -%}
-                {%- if file_columns.problem is defined -%}
-                    {%- do opened.update({'problem': 'Raw ' ~ label ~ ' ' ~ file_columns.problem}) -%}
-                {%- else -%}
-                    {%- do opened.update({'label': label, 'columns': file_columns.columns,
-                                          'located': located}) -%}
-                {%- endif -%}
-            {%- endif -%}
-        {%- else -%}
-            {%- set relation = adapter.get_relation(
-                database=target.database, schema=var('raw_schema'), identifier=table_name) -%}
-            {%- if relation is none -%}
-                {%- do opened.update({'problem': "Raw table " ~ var('raw_schema') ~ "."
-                    ~ table_name ~ " does not exist (var raw_schema). The raw contract needs "
-                    ~ "the tables: " ~ contract.keys() | join(', ')}) -%}
-            {%- else -%}
-                {%- set columns = [] -%}
-                {%- for column in raw_column_types(relation) -%}
-                    {%- do columns.append({'name': column.name, 'type': column.type,
-                                           'sql': adapter.quote(column.name)}) -%}
-                {%- endfor -%}
-                {%- do opened.update({'label': 'table ' ~ relation, 'columns': columns,
-                                      'from_sql': relation}) -%}
-            {%- endif -%}
-        {%- endif -%}
-        {%- if opened.problem is not defined -%}
-            {%- set problem = missing_required_problem(opened.label, opened.columns, spec.required,
-                opened.located is defined and opened.located.format == 'csv') -%}
-            {%- if problem -%}
-                {%- do opened.update({'problem': problem}) -%}
-            {%- endif -%}
-        {%- endif -%}
-        {%- if opened.problem is defined -%}
-            {%- do problems.append(opened.problem) -%}
-        {%- endif -%}
-        {%- do opened.update({'table_name': table_name, 'spec': spec}) -%}
-        {%- do opened_tables.append(opened) -%}
-    {%- endfor -%}
+    {%- set previous = previous_raw_sources() -%}
+    {#- freshness reads every row: the whole table is what is fresh or not -#}
+    {%- set full = previous.full or flags.WHICH in ('freshness', 'source') -%}
+    {%- set layouts = raw_layouts(full, previous.sources) -%}
+    {%- set problems = layouts.problems -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error(
             "The raw data cannot be read; nothing was built:\n" ~ problems | join('\n')) }}
     {%- endif -%}
-    {#- every table is readable: read the files, and expose each table as its view -#}
-    {%- for opened in opened_tables -%}
-        {#- said before reading: an engine error while reading follows its file's name -#}
-        {{ log("raw input " ~ opened.table_name ~ ": " ~ opened.label, info=True) }}
-        {%- if opened.located is defined -%}
-            {%- do opened.update({'from_sql': raw_file_relation(opened.located.path,
-                opened.located.format, opened.table_name, opened.columns)}) -%}
-            {%- if opened.located.format == 'csv' -%}
-                {%- do csv_files.append(opened.located.path) -%}
+    {%- set plan_rows = [] -%}
+    {%- set csv_files = [] -%}
+    {%- for table_name, layout in layouts.tables.items() -%}
+        {%- set spec = contract[table_name] if table_name in contract
+            else {'columns': ['customer_id', 'requested_at']} -%}
+        {%- set selects = [] -%}
+        {%- for part in layout.parts -%}
+            {%- set source_name = part.source -%}
+            {%- do plan_rows.append({'table': table_name, 'source': source_name,
+                'layout': layout.layout, 'action': part.action, 'size': part.get('size'),
+                'modified': part.get('modified'), 'watermark': part.get('watermark')}) -%}
+            {%- if part.action == 'read' and raw_mode() != 'sample' -%}
+                {#- said before reading: an engine error while reading follows its name -#}
+                {{ log("raw input " ~ table_name ~ ": " ~ part.label, info=True) }}
+                {%- set from_sql = part.from_sql -%}
+                {%- if part.located is defined -%}
+                    {%- set from_sql = raw_file_relation(part.located.path, part.located.format,
+                        table_name ~ '__' ~ loop.index0, part.columns, table_name,
+                        source_name) -%}
+                    {%- if part.located.format == 'csv' -%}
+                        {%- do csv_files.append(part.located.path) -%}
+                    {%- endif -%}
+                {%- endif -%}
+                {%- do selects.append(raw_part_select(part.columns, spec.columns, from_sql,
+                    source_name, part.get('batch_filter'))) -%}
             {%- endif -%}
+        {%- endfor -%}
+        {%- if not selects -%}
+            {%- do selects.append(raw_part_select([], spec.columns, none, '', '1 = 0')) -%}
         {%- endif -%}
-        {%- set found = {} -%}
-        {%- for column in opened.columns -%}
-            {%- do found.update({column.name | trim | lower: column}) -%}
-        {%- endfor -%}
-        {%- set select_list = [] -%}
-        {%- for column_name in opened.spec.columns -%}
-            {%- if column_name in found -%}
-                {%- do select_list.append(raw_value_text(found[column_name].sql,
-                    found[column_name].type) ~ ' as ' ~ column_name) -%}
-            {%- else -%}
-                {%- do select_list.append(
-                    'cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column_name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- call statement('raw_input_' ~ opened.table_name) -%}
-            create or replace view raw_input.{{ opened.table_name }} as
-            select {{ select_list | join(', ') }} from {{ opened.from_sql }} as raw_rows
+        {%- if raw_mode() != 'sample' -%}
+        {%- call statement('raw_input_' ~ table_name) -%}
+            create or replace view raw_input.{{ table_name }} as
+            {{ selects | join('\nunion all\n') }}
         {%- endcall -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- do write_read_plan(plan_rows, full) -%}
     {%- if csv_files and target.type == 'spark' -%}
         {{ log("Spark target: raw CSV lines that cannot be read as a row are quarantined as "
             ~ "malformed_row like on DuckDB, but without a line number (line_number is null), "

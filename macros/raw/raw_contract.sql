@@ -1,7 +1,11 @@
 {#
     The raw data contract (shared spec raw-data.md) as data: for every raw table, its
     columns in the contract's order, which of them are required, its id column, its
-    version column (updated_at, when the table has one) and its event-time column.
+    version column (updated_at, when the table has one, else none) and its event-time
+    column (none for order lines and products), the column naming its customer (erasure
+    follows it; order lines follow their order) and its references: which clean relation
+    each reference column must be found in, and the reject reason when it is not (in the
+    contract's order of reasons).
     Every macro that reads raw data takes its column lists from here.
 #}
 {% macro raw_contract() %}
@@ -16,6 +20,8 @@
             ],
             'required': ['customer_id', 'registered_at'],
             'key': 'customer_id',
+            'event': 'registered_at', 'version': 'updated_at', 'customer': 'customer_id',
+            'references': [],
         },
         'orders': {
             'columns': [
@@ -24,16 +30,29 @@
             ],
             'required': ['order_id', 'ordered_at', 'status', 'order_total'],
             'key': 'order_id',
+            'event': 'ordered_at', 'version': 'updated_at', 'customer': 'customer_id',
+            'references': [
+                {'column': 'customer_id', 'model': 'stg_shop__customers',
+                 'reason': 'unknown_customer'},
+            ],
         },
         'order_items': {
             'columns': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
             'required': ['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
             'key': 'order_item_id',
+            'event': none, 'version': none, 'customer': none,
+            'references': [
+                {'column': 'order_id', 'model': 'stg_shop__orders', 'reason': 'unknown_order'},
+                {'column': 'product_id', 'model': 'stg_shop__products',
+                 'reason': 'unknown_product'},
+            ],
         },
         'products': {
             'columns': ['product_id', 'product_name', 'category', 'list_price'],
             'required': ['product_id'],
             'key': 'product_id',
+            'event': none, 'version': none, 'customer': none,
+            'references': [],
         },
         'sessions': {
             'columns': [
@@ -42,6 +61,11 @@
             ],
             'required': ['session_id', 'started_at'],
             'key': 'session_id',
+            'event': 'started_at', 'version': none, 'customer': 'customer_id',
+            'references': [
+                {'column': 'customer_id', 'model': 'stg_shop__customers',
+                 'reason': 'unknown_customer'},
+            ],
         },
         'carts': {
             'columns': [
@@ -50,6 +74,11 @@
             ],
             'required': ['cart_id', 'created_at'],
             'key': 'cart_id',
+            'event': 'created_at', 'version': 'updated_at', 'customer': 'customer_id',
+            'references': [
+                {'column': 'customer_id', 'model': 'stg_shop__customers',
+                 'reason': 'unknown_customer'},
+            ],
         },
     }) }}
 {% endmacro %}

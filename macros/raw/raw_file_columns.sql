@@ -1,5 +1,5 @@
 {#
-    Opens one raw file of a raw_path directory and returns its columns, before any row
+    Opens one raw file of a raw_path directory (`file_key`: <table>__<i>, unique per file) and returns its columns, before any row
     is read: {'columns': [{'name', 'type', 'sql'}, ...]} (`sql` = how the reader that
     raw_file_relation returns names the column), or {'problem': a phrase to put after
     the file's name} when the file cannot be read at all.
@@ -7,11 +7,11 @@
     an empty, binary or undecodable file is a problem, not a DuckDB error), in the
     encoding of var raw_encoding; the columns are then read by position (column_<i>).
 #}
-{% macro raw_file_columns(path, file_format, table_name) %}
-    {{ return(adapter.dispatch('raw_file_columns', 'segmentation')(path, file_format, table_name)) }}
+{% macro raw_file_columns(path, file_format, file_key) %}
+    {{ return(adapter.dispatch('raw_file_columns', 'segmentation')(path, file_format, file_key)) }}
 {% endmacro %}
 
-{% macro default__raw_file_columns(path, file_format, table_name) %}
+{% macro default__raw_file_columns(path, file_format, file_key) %}
     {%- if file_format == 'parquet' -%}
         {%- set columns = [] -%}
         {%- for column in raw_column_types('read_parquet(' ~ raw_path_literal(path) ~ ')') -%}
@@ -32,14 +32,14 @@
     {{ return({'columns': columns}) }}
 {% endmacro %}
 
-{% macro spark__raw_file_columns(path, file_format, table_name) %}
+{% macro spark__raw_file_columns(path, file_format, file_key) %}
     {#- Spark reads files through an external table (dropping it leaves the file alone);
         a CSV file's header row names its columns here. -#}
-    {%- set file_table = 'raw_input.' ~ table_name ~ '__file' -%}
-    {%- call statement('drop_' ~ table_name ~ '__file') -%}
+    {%- set file_table = 'raw_input.' ~ file_key ~ '__file' -%}
+    {%- call statement('drop_' ~ file_key ~ '__file') -%}
         drop table if exists {{ file_table }}
     {%- endcall -%}
-    {%- call statement('register_' ~ table_name ~ '__file') -%}
+    {%- call statement('register_' ~ file_key ~ '__file') -%}
         create table {{ file_table }}
         using {{ file_format }}
         options (

@@ -5,30 +5,30 @@
     file's encoding: raw-data.md) is not in it: it is added to raw_input.malformed_rows
     with its table, file, line number and text, and the quarantine reads it from there.
 #}
-{% macro raw_file_relation(path, file_format, table_name, columns) %}
+{% macro raw_file_relation(path, file_format, file_key, columns, table_name, source_name) %}
     {{ return(adapter.dispatch('raw_file_relation', 'segmentation')(
-        path, file_format, table_name, columns)) }}
+        path, file_format, file_key, columns, table_name, source_name)) }}
 {% endmacro %}
 
 {#
-    DuckDB reads a CSV file once, here: into the table raw_input.<table>__file (every
+    DuckDB reads a CSV file once, here: into the table raw_input.<table>__<i>__file (every
     column, so every value is checked against the encoding), with store_rejects. The
     rejects are temporary tables of this connection: the malformed lines are copied to
     raw_input.malformed_rows before the hook ends. `line` counts CSV records (the header
     is 1): the file's line number unless an earlier value spans several lines.
 #}
-{% macro default__raw_file_relation(path, file_format, table_name, columns) %}
+{% macro default__raw_file_relation(path, file_format, file_key, columns, table_name, source_name) %}
     {%- if file_format == 'parquet' -%}
         {{ return('read_parquet(' ~ raw_path_literal(path) ~ ')') }}
     {%- endif -%}
-    {%- set file_table = 'raw_input.' ~ table_name ~ '__file' -%}
-    {%- set rejects = 'raw_rejects_' ~ table_name -%}
-    {%- set scans = 'raw_reject_scans_' ~ table_name -%}
+    {%- set file_table = 'raw_input.' ~ file_key ~ '__file' -%}
+    {%- set rejects = 'raw_rejects_' ~ file_key -%}
+    {%- set scans = 'raw_reject_scans_' ~ file_key -%}
     {%- set column_types = [] -%}
     {%- for column in columns -%}
         {%- do column_types.append("'" ~ column.sql ~ "': 'VARCHAR'") -%}
     {%- endfor -%}
-    {%- call statement('load_' ~ table_name ~ '__file') -%}
+    {%- call statement('load_' ~ file_key ~ '__file') -%}
         drop table if exists temp.{{ rejects }};
         drop table if exists temp.{{ scans }};
         create or replace table {{ file_table }} as
@@ -43,6 +43,7 @@
         select
             '{{ table_name }}',
             {{ raw_path_literal(path) }},
+            {{ raw_path_literal(source_name) }},
             rejected.line,
             trim(min(rejected.csv_line), chr(13) || chr(10)),
             string_agg(distinct rejected.error_type, ', ' order by rejected.error_type)
@@ -60,8 +61,8 @@
     taken as malformed too (its text rebuilt from its values). Spark gives no line
     numbers (line_number is null); prepare_raw_inputs says so at the start of the run.
 #}
-{% macro spark__raw_file_relation(path, file_format, table_name, columns) %}
-    {%- set file_table = 'raw_input.' ~ table_name ~ '__file' -%}
+{% macro spark__raw_file_relation(path, file_format, file_key, columns, table_name, source_name) %}
+    {%- set file_table = 'raw_input.' ~ file_key ~ '__file' -%}
     {%- if file_format == 'parquet' -%}
         {{ return(file_table) }}
     {%- endif -%}
@@ -69,10 +70,10 @@
     {%- for column in columns -%}
         {%- do column_list.append(column.sql) -%}
     {%- endfor -%}
-    {%- call statement('drop_' ~ table_name ~ '__file') -%}
+    {%- call statement('drop_' ~ file_key ~ '__file') -%}
         drop table if exists {{ file_table }}
     {%- endcall -%}
-    {%- call statement('register_' ~ table_name ~ '__file') -%}
+    {%- call statement('register_' ~ file_key ~ '__file') -%}
         create table {{ file_table }} (
             {%- for name in column_list %}
             {{ name }} string,
@@ -91,11 +92,12 @@
         ~ "), decode(unhex('EFBFBD'), 'UTF-8')) > 0" -%}
     {#- Spark refuses a query on a CSV file that reads only the corrupt-record column:
         every query here reads the other columns too -#}
-    {%- call statement('malformed_' ~ table_name) -%}
+    {%- call statement('malformed_' ~ file_key) -%}
         insert into raw_input.malformed_rows
         select
             '{{ table_name }}',
             {{ raw_path_literal(path) }},
+            {{ raw_path_literal(source_name) }},
             cast(null as bigint),
             coalesce(_corrupt_record, concat_ws(',', {{ column_list | join(', ') }})),
             case when _corrupt_record is null then 'INVALID ENCODING' else 'MALFORMED' end

@@ -38,7 +38,6 @@
         'active_days': days,
         'purchase_due_window_days': days,
         'pareto_core_share': {'kind': 'decimal', 'min': 0, 'max': 1},
-        'incremental_lookback_days': days,
         'clv_horizon_days': {'kind': 'integer', 'min': 1, 'max': 36500},
         'clv_monthly_discount_rate': {'kind': 'decimal', 'min': 0, 'max': 1},
         'clv_max_iterations': {'kind': 'integer', 'min': 1, 'max': 1000000},

@@ -2,9 +2,8 @@
 -- null when the id itself was missing), the reason code and the row's values; and every
 -- raw CSV line that could not be read as a row (reason malformed_row, no key), with its
 -- file and line number.
--- A view on the checked tables stg_shop__<t>_checked, which keep the rejected rows next
--- to the clean ones: each raw row is parsed once, and an incremental run replaces the
--- rejected rows of the ids it reads there.
+-- A view on the staging base tables base_shop__<t>, which keep the rejected rows next to
+-- the clean ones (each raw row is parsed once), and on stg_shop__malformed_rows.
 {{ config(materialized='view') }}
 {%- set contract = raw_contract() %}
 
@@ -14,13 +13,13 @@ with
 {{ table_name }}_rejected as (
     select
         '{{ table_name }}' as source_table,
-        checked_rows.{{ spec.key }} as record_key,
-        checked_rows.reject_reason as reason_code,
-        checked_rows.record_text as raw_record,
+        base_rows.{{ spec.key }} as record_key,
+        base_rows.reject_reason as reason_code,
+        base_rows.record_text as raw_record,
         cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number
-    from {{ ref('stg_shop__' ~ table_name ~ '_checked') }} as checked_rows
-    where checked_rows.reject_reason is not null
+    from {{ ref('base_shop__' ~ table_name) }} as base_rows
+    where base_rows.reject_reason is not null
 ),
 
 {% endfor %}

@@ -98,8 +98,8 @@ def test_every_model_and_test_builds(build: Build) -> None:
 
 def test_the_raw_files_are_really_empty(no_orders: Build, nobody: Build) -> None:
     """No event row was read in the first build; the second has data, all after as_of."""
-    for table in EMPTY_TABLES:  # the checked tables hold every raw row read, clean or not
-        assert _rows(no_orders, f"select count(*) from staging.stg_shop__{table}_checked") \
+    for table in EMPTY_TABLES:  # the base tables hold every raw row read, clean or not
+        assert _rows(no_orders, f"select count(*) from staging.base_shop__{table}") \
             == [(0,)], table
     assert _population(no_orders) > 0
     first_registration = _rows(nobody, "select min(registered_at) from staging.stg_shop__customers")

@@ -242,8 +242,8 @@ def latin1_build(tmp_path_factory: pytest.TempPathFactory):
     duckdb_path, result = build_on_raw_path(
         raw_dir,
         root,
-        args=("build", "--select", "+quarantine_reconciliation", "--indirect-selection",
-              "cautious", "--exclude-resource-type", "unit_test"),
+        args=("build", "--select", "+quarantine_reconciliation", "+quarantined_rows",
+              "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"),
         raw_encoding="latin-1",
     )
     return duckdb_path, result

@@ -202,20 +202,22 @@ PLANTED_SESSION = "PLANTED-SESSION-1"
 
 
 def plant_session(database: Path) -> None:
-    """A clean session row that no raw row backs, in the incremental sessions table: an
-    incremental build keeps it (and the reconciliation test fails), a full refresh drops it."""
+    """A clean session row that no raw row backs, in the incremental sessions table
+    (base_shop__sessions, a current valid version): an incremental build keeps it (and the
+    reconciliation test fails), a full refresh drops it."""
     with duckdb.connect(str(database)) as con:
         con.execute(
-            "insert into staging.stg_shop__sessions_checked "
+            "insert into staging.base_shop__sessions "
             f"select * replace ('{PLANTED_SESSION}' as session_id) "
-            "from staging.stg_shop__sessions_checked where reject_reason is null limit 1"
+            "from staging.base_shop__sessions where is_current and reject_reason is null "
+            "and not is_tombstone limit 1"
         )
 
 
 def planted_sessions(database: Path) -> int:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(
-            "select count(*) from staging.stg_shop__sessions_checked where session_id = ?",
+            "select count(*) from staging.stg_shop__sessions where session_id = ?",
             [PLANTED_SESSION],
         ).fetchone()[0]
 

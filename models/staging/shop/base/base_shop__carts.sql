@@ -1,21 +1,27 @@
--- Every raw cart row, read and checked on its own (reject_reason null = valid).
-{%- set has_rate %}
-(
-    currency_rates.currency_code is not null
-    and (
-        currency_rates.rated_from_at is null
-        or validated.created_at_parsed >= currency_rates.rated_from_at
-    )
-)
-{%- endset %}
+-- Every raw cart row (shopping carts and checkouts).
+-- One row per raw row read so far: read as the contract says, checked (reject_reason: the
+-- first reason that applies, null = valid) and ranked (is_current: the version of its id
+-- that rule 6 keeps). stg_shop__carts shows the current, valid, not deleted rows;
+-- quarantine.quarantined_rows the rejected ones. DuckDB: incremental, a refresh decides
+-- again only the ids it touches (changed_ids; docs/data-path.md).
+{{ config(
+    materialized=base_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='cart_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_replaced_rows('carts', 'cart_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
+) }}
+{%- set plan = read_plan('carts') %}
+{%- if raw_mode() == 'sample' %}
+-- depends_on: {{ ref('carts') }}
+{%- endif %}
+
 with
 
-source_rows as (
-    {{ raw_rows_with_keys('carts', 'raw_rows', 'row_keys') }}
-),
-
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
+raw_rows as (
+    -- the raw rows this run reads (every row in a full build)
+    select * from {{ source('shop', 'carts') }}
 ),
 
 currency_rates as (
@@ -28,9 +34,9 @@ currency_rates as (
 
 cleaned as (
     select
-        source_rows._is_duplicated,
-        {{ clean_raw_columns('carts', 'source_rows') }}
-    from source_rows
+        {{ clean_raw_columns('carts', 'raw_rows') }},
+        {{ raw_row_origin('raw_rows') }}
+    from raw_rows
 ),
 
 parsed as (
@@ -46,6 +52,7 @@ parsed as (
 ),
 
 validated as (
+    -- the row's own checks; the reference check (unknown_customer) comes in `checked`
     select
         parsed.*,
         case
@@ -53,21 +60,20 @@ validated as (
                 then 'missing_required'
             when parsed.created_at_parsed is null then 'unparseable'
             when {{ is_out_of_range('parsed.created_at_parsed') }} then 'out_of_range'
-            when parsed.customer_id is not null and customers.customer_id is null
-                then 'unknown_customer'
-        end as reject_reason
+        end as row_reject_reason,
+        currency_rates.currency_code is not null
+        and (
+            currency_rates.rated_from_at is null
+            or parsed.created_at_parsed >= currency_rates.rated_from_at
+        ) as has_rate
     from parsed
-    left join customers
-        on parsed.customer_id = customers.customer_id
+    left join currency_rates
+        on parsed.currency_code = currency_rates.currency_code
 ),
 
-final as (
+typed_rows as (
     select
         validated.cart_id,
-        validated._is_duplicated,
-        validated.reject_reason,
-        -- built after the checks, so a read that keeps few rows builds it for those only
-        {{ raw_record_text('carts', 'validated') }} as record_text,
         validated.customer_id,
         validated.created_at_parsed as created_at,
         case
@@ -79,15 +85,83 @@ final as (
         -- cart value and currency are optional: a negative value or a currency
         -- without a rate on the cart's day leaves the value null, the cart stays
         case
-            when validated.cart_value_parsed >= 0 and {{ has_rate }}
+            when validated.cart_value_parsed >= 0 and validated.has_rate
                 then validated.cart_value_parsed
         end as cart_value,
-        case when {{ has_rate }} then validated.currency_code end as currency_code,
+        case when validated.has_rate then validated.currency_code end as currency_code,
         case when validated.item_count_parsed >= 0 then validated.item_count_parsed end
-            as item_count
+            as item_count,
+        {{ raw_record_text('carts', 'validated') }} as record_text,
+        validated._source,
+        validated.is_tombstone,
+        validated.row_reject_reason,
+        false as is_erased
     from validated
-    left join currency_rates
-        on validated.currency_code = currency_rates.currency_code
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
+    from typed_rows
+),
+
+{% if is_incremental() and not plan.full -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+touched_ids as (
+    {{ changed_ids('carts', plan, 'read_rows', 'stored_rows') }}
+),
+
+rows_to_check as (
+    select read_rows.*
+    from read_rows
+    where read_rows.cart_id is null
+        or read_rows.cart_id in (select touched_ids.cart_id from touched_ids)
+    union all
+    select
+        {%- for column_name in base_columns('carts', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where stored_rows.cart_id in (select touched_ids.cart_id from touched_ids)
+        {%- if plan.replaced %}
+        and stored_rows._source not in {{ sql_list(plan.replaced) }}
+        {%- endif %}
+),
+{%- else -%}
+rows_to_check as (
+    select * from read_rows
+),
+{%- endif %}
+
+checked as (
+    select
+        rows_to_check.*,
+        coalesce(
+            rows_to_check.row_reject_reason,
+            {{ reference_reason('carts', 'rows_to_check') }}
+        ) as reject_reason,
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('carts', 'rows_to_check') }}, false) as erased_now
+    from rows_to_check
+    {{ reference_joins('carts', 'rows_to_check') }}
+),
+
+versioned_ids as (
+    select checked.cart_id
+    from checked
+    where checked.reject_reason is null and not checked.erased_now
+    group by checked.cart_id
+    having count(*) > 1
+),
+
+final as (
+    {{ current_versions('carts', 'checked',
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -1,9 +1,27 @@
--- Every raw customer row, read as the contract says and checked on its own:
--- reject_reason is null for a valid row, else the first reason that applies.
+-- Every raw customer row (customer accounts; personal data).
+-- One row per raw row read so far: read as the contract says, checked (reject_reason: the
+-- first reason that applies, null = valid) and ranked (is_current: the version of its id
+-- that rule 6 keeps). stg_shop__customers shows the current, valid, not deleted rows;
+-- quarantine.quarantined_rows the rejected ones. DuckDB: incremental, a refresh decides
+-- again only the ids it touches (changed_ids; docs/data-path.md).
+{{ config(
+    materialized=base_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_replaced_rows('customers', 'customer_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
+) }}
+{%- set plan = read_plan('customers') %}
+{%- if raw_mode() == 'sample' %}
+-- depends_on: {{ ref('customers') }}
+{%- endif %}
+
 with
 
-source_rows as (
-    {{ raw_rows_with_keys('customers', 'raw_rows', 'row_keys') }}
+raw_rows as (
+    -- the raw rows this run reads (every row in a full build)
+    select * from {{ source('shop', 'customers') }}
 ),
 
 countries as (
@@ -12,9 +30,9 @@ countries as (
 
 cleaned as (
     select
-        source_rows._is_duplicated,
-        {{ clean_raw_columns('customers', 'source_rows') }}
-    from source_rows
+        {{ clean_raw_columns('customers', 'raw_rows') }},
+        {{ raw_row_origin('raw_rows') }}
+    from raw_rows
 ),
 
 parsed as (
@@ -39,17 +57,13 @@ validated as (
                 then 'missing_required'
             when parsed.registered_at_parsed is null then 'unparseable'
             when {{ is_out_of_range('parsed.registered_at_parsed') }} then 'out_of_range'
-        end as reject_reason
+        end as row_reject_reason
     from parsed
 ),
 
-final as (
+typed_rows as (
     select
         validated.customer_id,
-        validated._is_duplicated,
-        validated.reject_reason,
-        -- built after the checks, so a read that keeps few rows builds it for those only
-        {{ raw_record_text('customers', 'validated') }} as record_text,
         validated.registered_at_parsed as registered_at,
         -- an unparseable or clock-error updated_at is an invalid optional value: null
         case
@@ -108,10 +122,80 @@ final as (
         end as annual_income,
         -- a null consent flag means no consent
         coalesce({{ parse_boolean('validated.sms_opt_in') }}, false) as sms_opt_in,
-        coalesce({{ parse_boolean('validated.email_opt_in') }}, false) as email_opt_in
+        coalesce({{ parse_boolean('validated.email_opt_in') }}, false) as email_opt_in,
+        {{ raw_record_text('customers', 'validated') }} as record_text,
+        validated._source,
+        validated.is_tombstone,
+        validated.row_reject_reason,
+        false as is_erased
     from validated
     left join countries
         on validated.country_code_upper = countries.country_code
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
+    from typed_rows
+),
+
+{% if is_incremental() and not plan.full -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+touched_ids as (
+    {{ changed_ids('customers', plan, 'read_rows', 'stored_rows') }}
+),
+
+rows_to_check as (
+    select read_rows.*
+    from read_rows
+    where read_rows.customer_id is null
+        or read_rows.customer_id in (select touched_ids.customer_id from touched_ids)
+    union all
+    select
+        {%- for column_name in base_columns('customers', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where stored_rows.customer_id in (select touched_ids.customer_id from touched_ids)
+        {%- if plan.replaced %}
+        and stored_rows._source not in {{ sql_list(plan.replaced) }}
+        {%- endif %}
+),
+{%- else -%}
+rows_to_check as (
+    select * from read_rows
+),
+{%- endif %}
+
+checked as (
+    select
+        rows_to_check.*,
+        coalesce(
+            rows_to_check.row_reject_reason,
+            {{ reference_reason('customers', 'rows_to_check') }}
+        ) as reject_reason,
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('customers', 'rows_to_check') }}, false) as erased_now
+    from rows_to_check
+    {{ reference_joins('customers', 'rows_to_check') }}
+),
+
+versioned_ids as (
+    select checked.customer_id
+    from checked
+    where checked.reject_reason is null and not checked.erased_now
+    group by checked.customer_id
+    having count(*) > 1
+),
+
+final as (
+    {{ current_versions('customers', 'checked',
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

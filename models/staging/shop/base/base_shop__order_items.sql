@@ -1,23 +1,34 @@
--- Every raw order line, read and checked on its own (reject_reason null = valid).
+-- Every raw order line.
+-- One row per raw row read so far: read as the contract says, checked (reject_reason: the
+-- first reason that applies, null = valid) and ranked (is_current: the version of its id
+-- that rule 6 keeps). stg_shop__order_items shows the current, valid, not deleted rows;
+-- quarantine.quarantined_rows the rejected ones. DuckDB: incremental, a refresh decides
+-- again only the ids it touches (changed_ids; docs/data-path.md).
+{{ config(
+    materialized=base_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_item_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_replaced_rows('order_items', 'order_item_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
+) }}
+{%- set plan = read_plan('order_items') %}
+{%- if raw_mode() == 'sample' %}
+-- depends_on: {{ ref('order_items') }}
+{%- endif %}
+
 with
 
-source_rows as (
-    {{ raw_rows_with_keys('order_items', 'raw_rows', 'row_keys') }}
-),
-
-orders as (
-    select * from {{ ref('stg_shop__orders') }}
-),
-
-products as (
-    select * from {{ ref('stg_shop__products') }}
+raw_rows as (
+    -- the raw rows this run reads (every row in a full build)
+    select * from {{ source('shop', 'order_items') }}
 ),
 
 cleaned as (
     select
-        source_rows._is_duplicated,
-        {{ clean_raw_columns('order_items', 'source_rows') }}
-    from source_rows
+        {{ clean_raw_columns('order_items', 'raw_rows') }},
+        {{ raw_row_origin('raw_rows') }}
+    from raw_rows
 ),
 
 parsed as (
@@ -29,6 +40,7 @@ parsed as (
 ),
 
 validated as (
+    -- the row's own checks; the references (unknown_order, unknown_product) come in `checked`
     select
         parsed.*,
         case
@@ -42,28 +54,88 @@ validated as (
                 then 'unparseable'
             when parsed.quantity_parsed <= 0 or parsed.unit_price_parsed < 0
                 then 'invalid_value'
-            when orders.order_id is null then 'unknown_order'
-            when products.product_id is null then 'unknown_product'
-        end as reject_reason
+        end as row_reject_reason
     from parsed
-    left join orders
-        on parsed.order_id = orders.order_id
-    left join products
-        on parsed.product_id = products.product_id
 ),
 
-final as (
+typed_rows as (
     select
         validated.order_item_id,
-        validated._is_duplicated,
-        validated.reject_reason,
-        -- built after the checks, so a read that keeps few rows builds it for those only
-        {{ raw_record_text('order_items', 'validated') }} as record_text,
         validated.order_id,
         validated.product_id,
         validated.quantity_parsed as quantity,
-        validated.unit_price_parsed as unit_price
+        validated.unit_price_parsed as unit_price,
+        {{ raw_record_text('order_items', 'validated') }} as record_text,
+        validated._source,
+        validated.is_tombstone,
+        validated.row_reject_reason,
+        false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
+    from typed_rows
+),
+
+{% if is_incremental() and not plan.full -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+touched_ids as (
+    {{ changed_ids('order_items', plan, 'read_rows', 'stored_rows') }}
+),
+
+rows_to_check as (
+    select read_rows.*
+    from read_rows
+    where read_rows.order_item_id is null
+        or read_rows.order_item_id in (select touched_ids.order_item_id from touched_ids)
+    union all
+    select
+        {%- for column_name in base_columns('order_items', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where stored_rows.order_item_id in (select touched_ids.order_item_id from touched_ids)
+        {%- if plan.replaced %}
+        and stored_rows._source not in {{ sql_list(plan.replaced) }}
+        {%- endif %}
+),
+{%- else -%}
+rows_to_check as (
+    select * from read_rows
+),
+{%- endif %}
+
+checked as (
+    select
+        rows_to_check.*,
+        coalesce(
+            rows_to_check.row_reject_reason,
+            {{ reference_reason('order_items', 'rows_to_check') }}
+        ) as reject_reason,
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('order_items', 'rows_to_check') }}, false) as erased_now
+    from rows_to_check
+    {{ reference_joins('order_items', 'rows_to_check') }}
+),
+
+versioned_ids as (
+    select checked.order_item_id
+    from checked
+    where checked.reject_reason is null and not checked.erased_now
+    group by checked.order_item_id
+    having count(*) > 1
+),
+
+final as (
+    {{ current_versions('order_items', 'checked',
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

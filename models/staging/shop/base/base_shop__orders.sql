@@ -1,12 +1,26 @@
--- Every raw order row, read and checked on its own (reject_reason null = valid).
+-- Every raw order row read so far, one row per raw row: read as the contract says, checked
+-- (reject_reason: the first reason that applies, null = valid), and ranked (is_current:
+-- the version of its order_id that rule 6 keeps). stg_shop__orders shows the current,
+-- valid, not deleted rows; quarantine.quarantined_rows the rejected ones.
+-- DuckDB: incremental, a refresh decides again only the ids it touches (changed_ids).
+{{ config(
+    materialized=base_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_replaced_rows('orders', 'order_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
+) }}
+{%- set plan = read_plan('orders') %}
+{%- if raw_mode() == 'sample' %}
+-- depends_on: {{ ref('orders') }}
+{%- endif %}
+
 with
 
-source_rows as (
-    {{ raw_rows_with_keys('orders', 'raw_rows', 'row_keys') }}
-),
-
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
+raw_rows as (
+    -- the raw rows this run reads (every row in a full build)
+    select * from {{ source('shop', 'orders') }}
 ),
 
 currency_rates as (
@@ -19,9 +33,9 @@ currency_rates as (
 
 cleaned as (
     select
-        source_rows._is_duplicated,
-        {{ clean_raw_columns('orders', 'source_rows') }}
-    from source_rows
+        {{ clean_raw_columns('orders', 'raw_rows') }},
+        {{ raw_row_origin('raw_rows') }}
+    from raw_rows
 ),
 
 parsed as (
@@ -38,6 +52,7 @@ parsed as (
 ),
 
 validated as (
+    -- the row's own checks; the reference check (unknown_customer) comes in `checked`
     select
         parsed.*,
         case
@@ -54,23 +69,15 @@ validated as (
                 or currency_rates.currency_code is null
                 or parsed.ordered_at_parsed < currency_rates.rated_from_at
                 then 'invalid_value'
-            when parsed.customer_id is not null and customers.customer_id is null
-                then 'unknown_customer'
-        end as reject_reason
+        end as row_reject_reason
     from parsed
-    left join customers
-        on parsed.customer_id = customers.customer_id
     left join currency_rates
         on parsed.currency_code = currency_rates.currency_code
 ),
 
-final as (
+typed_rows as (
     select
         validated.order_id,
-        validated._is_duplicated,
-        validated.reject_reason,
-        -- built after the checks, so a read that keeps few rows builds it for those only
-        {{ raw_record_text('orders', 'validated') }} as record_text,
         validated.customer_id,
         validated.ordered_at_parsed as ordered_at,
         case
@@ -88,8 +95,78 @@ final as (
         ) as discount_total,
         validated.coupon_code,
         validated.coupon_code is not null as has_coupon,
-        lower(validated.sales_channel) as sales_channel
+        lower(validated.sales_channel) as sales_channel,
+        {{ raw_record_text('orders', 'validated') }} as record_text,
+        validated._source,
+        validated.is_tombstone,
+        validated.row_reject_reason,
+        false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
+    from typed_rows
+),
+
+{% if is_incremental() and not plan.full -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+touched_ids as (
+    {{ changed_ids('orders', plan, 'read_rows', 'stored_rows') }}
+),
+
+rows_to_check as (
+    select read_rows.*
+    from read_rows
+    where read_rows.order_id is null
+        or read_rows.order_id in (select touched_ids.order_id from touched_ids)
+    union all
+    select
+        {%- for column_name in base_columns('orders', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where stored_rows.order_id in (select touched_ids.order_id from touched_ids)
+        {%- if plan.replaced %}
+        and stored_rows._source not in {{ sql_list(plan.replaced) }}
+        {%- endif %}
+),
+{%- else -%}
+rows_to_check as (
+    select * from read_rows
+),
+{%- endif %}
+
+checked as (
+    select
+        rows_to_check.*,
+        coalesce(
+            rows_to_check.row_reject_reason,
+            {{ reference_reason('orders', 'rows_to_check') }}
+        ) as reject_reason,
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('orders', 'rows_to_check') }}, false) as erased_now
+    from rows_to_check
+    {{ reference_joins('orders', 'rows_to_check') }}
+),
+
+versioned_ids as (
+    select checked.order_id
+    from checked
+    where checked.reject_reason is null and not checked.erased_now
+    group by checked.order_id
+    having count(*) > 1
+),
+
+final as (
+    {{ current_versions('orders', 'checked',
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

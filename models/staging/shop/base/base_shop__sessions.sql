@@ -1,19 +1,34 @@
--- Every raw session row, read and checked on its own (reject_reason null = valid).
+-- Every raw session row (web and app visits).
+-- One row per raw row read so far: read as the contract says, checked (reject_reason: the
+-- first reason that applies, null = valid) and ranked (is_current: the version of its id
+-- that rule 6 keeps). stg_shop__sessions shows the current, valid, not deleted rows;
+-- quarantine.quarantined_rows the rejected ones. DuckDB: incremental, a refresh decides
+-- again only the ids it touches (changed_ids; docs/data-path.md).
+{{ config(
+    materialized=base_table_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail',
+    pre_hook="{{ delete_replaced_rows('sessions', 'session_id') }}",
+    post_hook="{{ delete_placeholder_rows() }}"
+) }}
+{%- set plan = read_plan('sessions') %}
+{%- if raw_mode() == 'sample' %}
+-- depends_on: {{ ref('sessions') }}
+{%- endif %}
+
 with
 
-source_rows as (
-    {{ raw_rows_with_keys('sessions', 'raw_rows', 'row_keys') }}
-),
-
-customers as (
-    select * from {{ ref('stg_shop__customers') }}
+raw_rows as (
+    -- the raw rows this run reads (every row in a full build)
+    select * from {{ source('shop', 'sessions') }}
 ),
 
 cleaned as (
     select
-        source_rows._is_duplicated,
-        {{ clean_raw_columns('sessions', 'source_rows') }}
-    from source_rows
+        {{ clean_raw_columns('sessions', 'raw_rows') }},
+        {{ raw_row_origin('raw_rows') }}
+    from raw_rows
 ),
 
 parsed as (
@@ -27,6 +42,7 @@ parsed as (
 ),
 
 validated as (
+    -- the row's own checks; the reference check (unknown_customer) comes in `checked`
     select
         parsed.*,
         case
@@ -34,21 +50,13 @@ validated as (
                 then 'missing_required'
             when parsed.started_at_parsed is null then 'unparseable'
             when {{ is_out_of_range('parsed.started_at_parsed') }} then 'out_of_range'
-            when parsed.customer_id is not null and customers.customer_id is null
-                then 'unknown_customer'
-        end as reject_reason
+        end as row_reject_reason
     from parsed
-    left join customers
-        on parsed.customer_id = customers.customer_id
 ),
 
-final as (
+typed_rows as (
     select
         validated.session_id,
-        validated._is_duplicated,
-        validated.reject_reason,
-        -- built after the checks, so a read that keeps few rows builds it for those only
-        {{ raw_record_text('sessions', 'validated') }} as record_text,
         validated.customer_id,
         validated.started_at_parsed as started_at,
         case
@@ -63,8 +71,78 @@ final as (
         end as device_type,
         case when validated.page_views_parsed >= 0 then validated.page_views_parsed end
             as page_views,
-        lower(validated.traffic_source) as traffic_source
+        lower(validated.traffic_source) as traffic_source,
+        {{ raw_record_text('sessions', 'validated') }} as record_text,
+        validated._source,
+        validated.is_tombstone,
+        validated.row_reject_reason,
+        false as is_erased
     from validated
+),
+
+read_rows as (
+    -- in the stored shape (base_columns), before the reference checks
+    select
+        typed_rows.*,
+        {{ row_fingerprint('typed_rows.record_text') }} as _fingerprint
+    from typed_rows
+),
+
+{% if is_incremental() and not plan.full -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+touched_ids as (
+    {{ changed_ids('sessions', plan, 'read_rows', 'stored_rows') }}
+),
+
+rows_to_check as (
+    select read_rows.*
+    from read_rows
+    where read_rows.session_id is null
+        or read_rows.session_id in (select touched_ids.session_id from touched_ids)
+    union all
+    select
+        {%- for column_name in base_columns('sessions', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where stored_rows.session_id in (select touched_ids.session_id from touched_ids)
+        {%- if plan.replaced %}
+        and stored_rows._source not in {{ sql_list(plan.replaced) }}
+        {%- endif %}
+),
+{%- else -%}
+rows_to_check as (
+    select * from read_rows
+),
+{%- endif %}
+
+checked as (
+    select
+        rows_to_check.*,
+        coalesce(
+            rows_to_check.row_reject_reason,
+            {{ reference_reason('sessions', 'rows_to_check') }}
+        ) as reject_reason,
+        rows_to_check.is_erased
+        or coalesce({{ erasure_condition('sessions', 'rows_to_check') }}, false) as erased_now
+    from rows_to_check
+    {{ reference_joins('sessions', 'rows_to_check') }}
+),
+
+versioned_ids as (
+    select checked.session_id
+    from checked
+    where checked.reject_reason is null and not checked.erased_now
+    group by checked.session_id
+    having count(*) > 1
+),
+
+final as (
+    {{ current_versions('sessions', 'checked',
+        touched_ids='touched_ids' if is_incremental() and not plan.full else none) }}
 )
 
 select * from final

@@ -1,0 +1,63 @@
+{#
+    Incremental run of base_shop__<table_name> (DuckDB): the ids whose rows must be
+    decided again, as a query of one column (the table's id). Every stored row of these
+    ids, but those of replaced sources, is checked and ranked again with the rows read
+    now; the other ids' rows stay as they are (docs/data-path.md "A refresh"):
+      - ids read now: in the `export` layout only those whose (id, row_fingerprint)
+        pairs differ from the stored rows of the export (an unchanged re-export touches
+        nothing; an id no longer exported loses its rows); else every id read;
+      - ids of stored rows whose source is read again or gone (deliveries);
+      - ids whose reference standing changed: a stored row that passed its own checks and
+        whose reference_reason now differs from its stored reject_reason (a late
+        customer, order or product arrived; a referenced row was deleted or rejected);
+      - ids of rows of customers erased since (erasure_condition).
+    `read_rows`, `stored_rows`: the CTEs of the rows read now and of the stored table.
+#}
+{% macro changed_ids(table_name, plan, read_rows, stored_rows) -%}
+    {%- set key = raw_contract()[table_name].key -%}
+    {%- set replaced = sql_list(plan.replaced) if plan.replaced else none -%}
+    {%- if plan.layout == 'export' -%}
+    select coalesce(now_rows.{{ key }}, then_rows.{{ key }}) as {{ key }}
+    from (
+        select {{ key }}, _fingerprint, count(*) as row_count
+        from {{ read_rows }}
+        where {{ key }} is not null
+        group by {{ key }}, _fingerprint
+    ) as now_rows
+    full outer join (
+        select {{ key }}, _fingerprint, count(*) as row_count
+        from {{ stored_rows }}
+        where {{ key }} is not null
+            and _source in {{ replaced if replaced else "('')" }}
+        group by {{ key }}, _fingerprint
+    ) as then_rows
+        on now_rows.{{ key }} = then_rows.{{ key }}
+        and now_rows._fingerprint = then_rows._fingerprint
+    where now_rows.row_count is null
+        or then_rows.row_count is null
+        or now_rows.row_count != then_rows.row_count
+    {%- else -%}
+    select {{ key }} from {{ read_rows }} where {{ key }} is not null
+    {%- if replaced %}
+    union
+    select {{ key }} from {{ stored_rows }}
+    where {{ key }} is not null and _source in {{ replaced }}
+    {%- endif -%}
+    {%- endif %}
+    {%- if raw_contract()[table_name].references %}
+    union
+    select stored_checked.{{ key }}
+    from {{ stored_rows }} as stored_checked
+    {{ reference_joins(table_name, 'stored_checked') }}
+    where stored_checked.row_reject_reason is null
+        and not stored_checked.is_erased
+        and coalesce({{ reference_reason(table_name, 'stored_checked') }}, '')
+            != coalesce(stored_checked.reject_reason, '')
+    {%- endif %}
+    union
+    select stored_erased.{{ key }}
+    from {{ stored_rows }} as stored_erased
+    where not stored_erased.is_erased
+        and stored_erased.{{ key }} is not null
+        and {{ erasure_condition(table_name, 'stored_erased') }}
+{%- endmacro %}

@@ -1,0 +1,159 @@
+"""Raw data of the small-dirty fixture in the deliveries and loaded-at layouts, over two days.
+
+Day 1 holds every row but: the customers of odd number (they arrive on day 2, after their
+orders, sessions and carts: late references) and nothing else. Day 2 brings those
+customers, a tombstone of one clean order (a later version with `_deleted` true), the
+sessions file of day 1 delivered again without a few rows (a changed file), the removal of a
+small extra carts file of day 1 (a file that is gone), and an erasure request for one
+customer with orders, sessions and carts. Test helpers only: the tests are in
+test_incremental.py.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from conftest import FIXTURE_RAW_DIR, RAW_TABLES
+
+LOADED_AT = {1: "2025-07-01 06:00:00", 2: "2025-07-02 06:00:00"}
+
+
+def trimmed(column: str) -> str:
+    """A raw id as staging reads it (surrounding whitespace removed, empty = null)."""
+    return f"nullif(trim({column}, ' ' || chr(9) || chr(10) || chr(13)), '')"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the two days hold (ids trimmed)."""
+
+    late_customers: int  # customers arriving on day 2
+    tombstoned_order: str
+    erased_customer: str
+    dropped_sessions: tuple[str, ...]  # rows the changed sessions file no longer has
+    gone_carts: tuple[str, ...]  # the carts of the file that is gone on day 2
+
+
+def _raw(table: str) -> str:
+    return (f"read_csv('{FIXTURE_RAW_DIR / (table + '.csv')}', all_varchar = true, "
+            "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            "null_padding = false, columns = "
+            + _columns_literal(table) + ")")
+
+
+def _columns_literal(table: str) -> str:
+    header = (FIXTURE_RAW_DIR / f"{table}.csv").read_text().splitlines()[0].split(",")
+    return "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in header) + "}"
+
+
+def plan_days(con: duckdb.DuckDBPyConnection) -> Plan:
+    """Picks the tombstoned order, the erased customer and the changed/gone rows."""
+    late = con.execute(
+        f"select count(*) from {_raw('customers')} "
+        f"where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 1").fetchone()[0]
+    # an even customer (delivered on day 1) with an order, a session and a cart
+    erased = con.execute(f"""
+        select c.id from (select distinct {trimmed('customer_id')} as id from {_raw('customers')}
+                          where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 0) c
+        where c.id in (select {trimmed('customer_id')} from {_raw('orders')})
+          and c.id in (select {trimmed('customer_id')} from {_raw('sessions')})
+          and c.id in (select {trimmed('customer_id')} from {_raw('carts')})
+        order by c.id limit 1""").fetchone()[0]
+    order = con.execute(f"""
+        select {trimmed('order_id')} from {_raw('orders')}
+        where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 0
+          and {trimmed('customer_id')} != '{erased}' and lower(trim(status)) = 'paid'
+          and try_cast(ordered_at as timestamp) is not null
+        group by 1 having count(*) = 1 order by 1 limit 1""").fetchone()[0]
+    sessions = tuple(row[0] for row in con.execute(f"""
+        select {trimmed('session_id')} from {_raw('sessions')}
+        where {trimmed('session_id')} is not null
+        group by 1 having count(*) = 1 order by 1 desc limit 3""").fetchall())
+    carts = tuple(row[0] for row in con.execute(f"""
+        select {trimmed('cart_id')} from {_raw('carts')} where {trimmed('cart_id')} is not null
+          and {trimmed('customer_id')} != '{erased}'
+        group by 1 having count(*) = 1 order by 1 desc limit 4""").fetchall())
+    return Plan(late, order, erased, sessions, carts)
+
+
+def _day_rows(table: str, day: int, plan: Plan) -> dict[str, str]:
+    """The row sets of `table` on `day`: {delivery name: select}."""
+    everything = f"select * from {_raw(table)}"
+    if table == "customers":
+        odd = f"try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 1"
+        parts = {"part-1": f"{everything} where not coalesce({odd}, false)"}
+        if day == 2:
+            parts["part-2"] = f"{everything} where {odd}"
+        return parts
+    if table == "sessions":
+        gone = ", ".join(f"'{s}'" for s in plan.dropped_sessions)
+        kept = f" where coalesce({trimmed('session_id')}, '') not in ({gone})"
+        condition = kept if day == 2 else ""
+        return {"part-1": everything + condition}
+    if table == "carts":
+        extra = ", ".join(f"'{c}'" for c in plan.gone_carts)
+        kept = f"coalesce({trimmed('cart_id')}, '') not in ({extra})"
+        parts = {"part-1": f"{everything} where {kept}"}
+        if day == 1:
+            parts["part-extra"] = f"{everything} where {trimmed('cart_id')} in ({extra})"
+        return parts
+    if table == "orders" and day == 2:
+        tombstone = (f"select * replace (cast(try_cast(ordered_at as timestamp) + interval 40 day "
+                     f"as varchar) as updated_at), 'true' as _deleted from {_raw('orders')} "
+                     f"where {trimmed('order_id')} = '{plan.tombstoned_order}'")
+        return {"part-1": everything, "part-2": tombstone}
+    return {"part-1": everything}
+
+
+def write_deliveries(con: duckdb.DuckDBPyConnection, directory: Path, day: int,
+                     plan: Plan) -> None:
+    """The raw_path directory of `day` in the deliveries layout (a folder per table).
+
+    Files are written only when their content changes, so an unchanged delivery keeps
+    its size and modification time; the orders tombstone is a parquet file among CSVs."""
+    for table in RAW_TABLES:
+        folder = directory / table
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = _day_rows(table, day, plan)
+        for existing in folder.iterdir():
+            if existing.stem not in wanted:
+                existing.unlink()
+        for name, select in wanted.items():
+            suffix = "parquet" if (table, name) == ("orders", "part-2") else "csv"
+            target = folder / f"{name}.{suffix}"
+            scratch = folder.parent / f".{table}-{name}.{suffix}"
+            fmt = "(format parquet)" if suffix == "parquet" else "(header, delimiter ',')"
+            con.execute(f"copy ({select}) to '{scratch}' {fmt}")
+            if target.exists() and target.read_bytes() == scratch.read_bytes():
+                scratch.unlink()
+            else:
+                os.replace(scratch, target)
+    if day == 2:
+        (directory / "erasures.csv").write_text(
+            f"customer_id,requested_at\n {plan.erased_customer} ,2025-07-02\n")
+
+
+def write_landing_tables(con: duckdb.DuckDBPyConnection, schema: str, days: tuple[int, ...],
+                         plan: Plan) -> None:
+    """The raw_schema tables of `days` in the loaded-at layout, as an EL tool lands them:
+    day 1 every row of the day-1 deliveries, day 2 appends the late customers and the
+    orders tombstone (landed rows are never taken back), each row with its `_loaded_at`."""
+    con.execute(f"create schema if not exists {schema}")
+    day_two = {"customers": "part-2", "orders": "part-2"}
+    for table in RAW_TABLES:
+        selects = [f"select *, cast(null as varchar) as _deleted, "
+                   f"timestamp '{LOADED_AT[1]}' as _loaded_at from ({select})"
+                   for select in _day_rows(table, 1, plan).values()]
+        if 2 in days and table in day_two:
+            select = _day_rows(table, 2, plan)[day_two[table]]
+            extra = "" if table == "orders" else ", cast(null as varchar) as _deleted"
+            selects.append(f"select *{extra}, timestamp '{LOADED_AT[2]}' as _loaded_at "
+                           f"from ({select})")
+        con.execute(f"create or replace table {schema}.{table} as "
+                    + " union all by name ".join(selects))
+    if 2 in days:
+        con.execute(f"create or replace table {schema}.erasures as select "
+                    f"'{plan.erased_customer}' as customer_id, date '2025-07-02' as requested_at")
