@@ -41,7 +41,7 @@ build: venv ## Set up, load the bundled sample and build the warehouse at $DUCKD
 
 lint: venv ## sqlfluff (dbt templater) on the models, ruff on the Python code
 	@mkdir -p build
-	DUCKDB_PATH=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
+	DUCKDB_PATH=$(CURDIR)/build/lint.duckdb $(BIN)/python -m segwh.core.sqlfluff_dbt lint models tests/singular analyses
 	$(BIN)/ruff check segwh tests/python dashboard
 
 dbt-build: venv ## dbt build with every data and unit test, into a throwaway warehouse
