@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb.sqltypes import VARCHAR
 
 # var raw_encoding -> the Python codec (utf-8-sig: the same as utf-8, without a BOM)
 CODECS = {"utf-8": "utf-8-sig", "latin-1": "latin-1", "utf-16": "utf-16"}
@@ -61,8 +62,6 @@ class Plugin(BasePlugin):
     """Registers segwh_csv_header on every DuckDB connection dbt opens."""
 
     def configure_connection(self, conn: Any) -> None:
-        from duckdb.sqltypes import VARCHAR
-
         conn.create_function(
             "segwh_csv_header", csv_header, [VARCHAR, VARCHAR], VARCHAR, side_effects=True
         )
