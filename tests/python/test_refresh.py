@@ -595,7 +595,8 @@ def test_a_failing_dbt_test_is_named_by_what_it_checks(baseline: Path, tmp_path:
     reason = failure_reason(results, [])
     assert reason == (
         "test expression_is_true on quarantine_reconciliation (expression=raw_rows = "
-        "clean_rows + quarantined_rows + merged_duplicate_rows) fail: 1 failing row"
+        "clean_rows + quarantined_rows + merged_duplicate_rows + deleted_rows + erased_rows) "
+        "fail: 1 failing row"
     )
 
 
