@@ -1,6 +1,6 @@
 {#
     True for a row (`relation_alias`) of `table_name` that belongs to an erased customer
-    (raw-data.md "Erasure on request"): a customer row or an order, session or cart naming
+    (docs/data-path.md "Erasure on request"): a customer row or an order, session or cart naming
     the customer (base_shop__erasures), or an order line of an erased order (its order
     row in base_shop__orders is erased). Products belong to no customer.
 #}

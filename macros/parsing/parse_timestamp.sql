@@ -1,5 +1,5 @@
 {#
-    An ISO 8601 text as a UTC timestamp, exactly as raw-data.md rule 2 reads it:
+    An ISO 8601 text as a UTC timestamp, exactly as docs/data-path.md rule 2 reads it:
     `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, optional
     zone `Z`, `±HH:MM`, `±HHMM` or `±HH` (converted to UTC); no zone means the shop's zone,
     var shop_timezone (local_to_utc; identity on UTC); a bare date is midnight there.

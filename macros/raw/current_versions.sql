@@ -1,5 +1,5 @@
 {#
-    Rule 6 (raw-data.md) over the checked rows of base_shop__<table_name> (`checked`: a
+    Rule 6 (docs/data-path.md) over the checked rows of base_shop__<table_name> (`checked`: a
     CTE with base_columns(checked=false), reject_reason and erased_now; `versioned_ids`:
     a CTE of the ids with more than one valid row), as the query of the model's rows
     (every column of base_columns):

@@ -5,7 +5,7 @@
     full export), or the .parquet/.csv files of a folder `<table>/` (deliveries; other
     files there, such as `_SUCCESS`, are ignored). {'problem': one line naming the
     file(s)} when there is none, or more than one source for the table: `<table>.parquet`
-    and `<table>.csv`, or such a file and a folder `<table>/` (raw-data.md: each is an
+    and `<table>.csv`, or such a file and a folder `<table>/` (docs/data-path.md: each is an
     error; one of them must not be silently ignored). The optional table `erasures` may be
     absent: {'files': [], 'folder': false, 'missing': true}.
 #}

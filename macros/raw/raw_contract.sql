@@ -1,5 +1,5 @@
 {#
-    The raw data contract (shared spec raw-data.md) as data: for every raw table, its
+    The raw data contract (the raw contract, docs/data-path.md) as data: for every raw table, its
     columns in the contract's order, which of them are required, its id column, its
     version column (updated_at, when the table has one, else none) and its event-time
     column (none for order lines and products), the column naming its customer (erasure

@@ -2,7 +2,7 @@
     The rows of one raw file (its columns from raw_file_columns), as a FROM-clause
     relation that the view raw_input.<table> selects from. A CSV line that cannot be read
     as a row (too many or too few fields, an unterminated quote, bytes not valid in the
-    file's encoding: raw-data.md) is not in it: it is added to raw_input.malformed_rows
+    file's encoding: docs/data-path.md) is not in it: it is added to raw_input.malformed_rows
     with its table, file, line number and text, and the quarantine reads it from there.
 #}
 {% macro raw_file_relation(path, file_format, file_key, columns, table_name, source_name) %}

@@ -1,5 +1,5 @@
 {#
-    What this run reads of every raw table (raw-data.md "Where raw data comes from" and
+    What this run reads of every raw table (docs/data-path.md "Where raw data comes from" and
     "What a refresh reads"), for the hook prepare_raw_inputs. Returns
     {'tables': {table: {'layout': ..., 'parts': [part, ...]}}, 'problems': [line, ...]}
     with one part per source of the table's rows:

@@ -1,6 +1,6 @@
 {#
     One raw column as the text the staging models read, whatever type the file or table
-    gives it (raw-data.md "Tables": a typed value is read as its value). `column_sql` is
+    gives it (docs/data-path.md "Tables": a typed value is read as its value). `column_sql` is
     the column, `data_type` its type as the engine describes it. Text stays as it is;
     every other type becomes one canonical text that the parsing macros read back exactly:
       - a timestamp with a zone: its UTC instant, `YYYY-MM-DD HH:MM:SS[.ffffff]Z`;

@@ -1,5 +1,5 @@
 -- Per raw table: raw rows = clean rows + quarantined rows + rows merged as duplicates + rows
--- of deleted ids + rows of erased customers (raw-data.md). Raw rows are counted when they
+-- of deleted ids + rows of erased customers (docs/data-path.md). Raw rows are counted when they
 -- are read (the ledger staging.stg_shop__raw_sources, per source: a refresh does not read
 -- the kept sources again); the others where they end up, in one pass over each staging
 -- base table (the clean view stg_shop__<t> and the quarantine view quarantined_rows are

@@ -1,4 +1,4 @@
--- The raw CSV lines that could not be read as a row of their table (raw-data.md: too many
+-- The raw CSV lines that could not be read as a row of their table (docs/data-path.md: too many
 -- or too few fields, an unterminated quote, bytes not valid in the file's encoding), as
 -- the on-run-start hook prepare_raw_inputs recorded them while reading the files of this
 -- run. The quarantine lists them with reason malformed_row. DuckDB: incremental, the lines

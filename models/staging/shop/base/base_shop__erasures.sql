@@ -1,4 +1,4 @@
--- The customers who asked to be forgotten (raw-data.md "Erasure on request"): their trimmed
+-- The customers who asked to be forgotten (docs/data-path.md "Erasure on request"): their trimmed
 -- ids, once each, as the raw erasures table lists them (read in full by every run). Ephemeral:
 -- it lives inside the queries of the staging base tables that erase the rows (and of
 -- stg_shop__erasures, which keeps only a hash); the built file never holds these ids.
