@@ -14,10 +14,12 @@ suite parameters (``{"$PARAMETER": name}``):
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -81,6 +83,19 @@ def change_band(previous: int | None, max_change: float) -> tuple[int, int | Non
     return math.floor(previous * (1 - max_change)), math.ceil(previous * (1 + max_change))
 
 
+def keep_pyspark_connect_out() -> None:
+    """Lets Great Expectations be imported from any process.
+
+    Great Expectations' compatibility layer imports ``pyspark.sql.connect`` when pyspark is
+    installed (it is, for the Spark target). Without grpc (Spark Connect is not used here),
+    that package calls ``sys.exit(0)`` when the main module has no file — ``python -c``, a
+    pytest-xdist worker — so the process ends silently, reporting success. Marking the
+    package as absent makes Great Expectations take its own "not installed" path instead.
+    """
+    if "pyspark.sql.connect" not in sys.modules and importlib.util.find_spec("grpc") is None:
+        sys.modules["pyspark.sql.connect"] = None  # type: ignore[assignment]
+
+
 def _quiet_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -95,6 +110,7 @@ def validate(
 ) -> list[ExpectationOutcome]:
     """Validates every suite against its relation in `database` (opened read-only)."""
     _quiet_gx()
+    keep_pyspark_connect_out()
     # imported here, at the first validation: Great Expectations takes about a second to
     # import and reads GX_ANALYTICS_ENABLED when imported (set just above); `status` and
     # `rollback` never need it
