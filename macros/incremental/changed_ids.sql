@@ -10,7 +10,11 @@
       - ids whose reference standing changed: a stored row that passed its own checks and
         whose reference_reason now differs from its stored reject_reason (a late
         customer, order or product arrived; a referenced row was deleted or rejected);
-      - ids of rows of customers erased since (erasure_condition).
+      - ids of rows of customers erased since (erasure_condition; for the tables with
+        references in the same pass over the stored rows as the reference standing, whose
+        joins erasure_condition of order_items reads).
+    A stored row erased already is touched only through its source (read again, gone) or
+    its raw id read again (the model then re-reads it by its hashed key): never hashed twice.
     `read_rows`, `stored_rows`: the CTEs of the rows read now and of the stored table.
 #}
 {% macro changed_ids(table_name, plan, read_rows, stored_rows) -%}
@@ -49,15 +53,20 @@
     select stored_checked.{{ key }}
     from {{ stored_rows }} as stored_checked
     {{ reference_joins(table_name, 'stored_checked') }}
-    where stored_checked.row_reject_reason is null
-        and not stored_checked.is_erased
-        and coalesce({{ reference_reason(table_name, 'stored_checked') }}, '')
+    where not stored_checked.is_erased
+        and stored_checked.{{ key }} is not null
+        and (
+            stored_checked.row_reject_reason is null
+            and coalesce({{ reference_reason(table_name, 'stored_checked') }}, '')
             != coalesce(stored_checked.reject_reason, '')
-    {%- endif %}
+            or coalesce({{ erasure_condition(table_name, 'stored_checked') }}, false)
+        )
+    {%- else %}
     union
     select stored_erased.{{ key }}
     from {{ stored_rows }} as stored_erased
     where not stored_erased.is_erased
         and stored_erased.{{ key }} is not null
         and {{ erasure_condition(table_name, 'stored_erased') }}
+    {%- endif %}
 {%- endmacro %}

@@ -3,7 +3,7 @@
     inserted, the stored rows that the run replaces and that delete+insert on the id
     cannot reach go:
       - a run that reads everything (read_plan full: no usable earlier load): every row;
-      - else the rows without an id (`key` null: all quarantined, or erased customers)
+      - else the rows without an id (`key` null: all quarantined or erased)
         of the sources read again or gone (read_plan replaced).
     The rows with an id are replaced by delete+insert on the id (the model selects every
     row of each id it touches).

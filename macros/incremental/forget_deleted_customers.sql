@@ -2,8 +2,9 @@
     Post-hook of the segment history history.segment_membership_changes: a customer who is
     gone from the raw data leaves the segment history too, like every other table of the
     warehouse: deleted from the customers export (no row with that id in
-    staging.base_shop__customers any more), erased on request (their rows there hold no id
-    of theirs any more), or deleted by a tombstone (their current version is a tombstone).
+    staging.base_shop__customers any more), erased on request (their rows there hold a
+    hash of the id instead), or deleted by a tombstone (their current version is a
+    tombstone).
     A customer whose row is now rejected still exists: their memberships end, they are not
     forgotten.
     DuckDB: one DELETE (the hook's statement). Spark: parquet tables take no DELETE, so

@@ -4,15 +4,18 @@
     a CTE of the ids with more than one valid row), as the query of the model's rows
     (every column of base_columns):
       - rows of erased customers: kept as a count only (is_erased; every value null but
-        their source, and their id unless it is the customer's own);
+        their source and their key, which is sha256_hex of the raw key: the row keeps its
+        place in the incremental bookkeeping, no raw id of it remains). A stored row
+        erased already (`checked.is_erased`) keeps its key as it is (no hash of a hash);
       - every other row keeps its values; among the valid rows (reject_reason null) of
         each id, the version that wins is_current: the latest version time (the version
         column, null = the event time), then the latest event time, then the record_text
         that sorts last; `_versions` = the id's valid rows (tombstones included).
     `touched_ids` (an incremental run: the CTE of the ids decided again): an id of it that
-    has no row left (gone from the export, its files gone) gets one placeholder row (no
-    _source), so that delete+insert on the id removes its stored rows; the post-hook
-    delete_placeholder_rows deletes the placeholder.
+    has no row left but erased ones (gone from the export, its files gone, its rows erased
+    now: their key is a hash) gets one placeholder row (no _source), so that delete+insert
+    on the id removes its stored rows; the post-hook delete_placeholder_rows deletes the
+    placeholder.
     Only the valid rows of ids with more than one valid row are ranked (counted first):
     a few percent of the rows, instead of sorting tens of millions of rows by id.
 #}
@@ -67,13 +70,16 @@
             and versions.reject_reason is null
     ) as ranked_rows
     union all
-    -- the rows of erased customers: their source, and their id unless it is the customer's
+    -- the rows of erased customers: their source, and their key hashed (stored ones: as stored)
     select
         {%- for column_name in columns %}
         {%- if column_name == '_source' %}
         erased_rows._source,
-        {%- elif column_name == key and table_name != 'customers' %}
-        erased_rows.{{ key }},
+        {%- elif column_name == key %}
+        case
+            when erased_rows.is_erased then erased_rows.{{ key }}
+            else {{ sha256_hex('erased_rows.' ~ key) }}
+        end as {{ key }},
         {%- elif column_name in ('is_tombstone',) %}
         false as is_tombstone,
         {%- elif column_name == 'is_erased' %}

@@ -13,6 +13,8 @@
         the rows past the stored watermark, up to the column's maximum now, are one
         batch (a source named after its watermark);
       - layout `none`: an optional table (erasures) that is not there.
+    The erasures (file, folder or table, with a loaded-at column or not) are read in full
+    by every run.
     A part: source, action (`read`, `kept`, `dropped`), size, modified, watermark, and for
     a read part: label, columns, and `located` (a file) or `from_sql` (a table).
     `full`: read everything (no earlier load to build on). `previous`: the sources of the
@@ -47,8 +49,11 @@
                 {%- for file in located.files -%}
                     {%- do present.append(file.relative) -%}
                     {%- set before = known.get(file.relative) -%}
+                    {#- the erasures are read in full by every run: a row arriving late must
+                        meet every erased id, not only those of a changed file -#}
                     {%- set unchanged = before is not none and not full
-                        and before.size == file.size and before.modified == file.modified -%}
+                        and before.size == file.size and before.modified == file.modified
+                        and table_name != 'erasures' -%}
                     {%- set part = {'source': file.relative, 'size': file.size,
                         'modified': file.modified, 'action': 'kept' if unchanged else 'read'} -%}
                     {%- if not unchanged -%}
@@ -102,7 +107,7 @@
                 {%- endif -%}
                 {%- set part = {'source': 'table', 'action': 'read', 'label': label,
                     'columns': columns, 'from_sql': relation} -%}
-                {%- if loaded.column is not none -%}
+                {%- if loaded.column is not none and table_name != 'erasures' -%}
                     {%- do layout.update({'layout': 'loaded_at'}) -%}
                     {%- do part.update(loaded_at_batch(relation, loaded.column,
                         none if full else known.values() | map(attribute='watermark')

@@ -6,9 +6,9 @@
 -- filters of it): clean = current, valid, not a tombstone; merged = the clean rows'
 -- _versions - 1; quarantined = rejected rows, plus the table's malformed CSV lines;
 -- deleted = the valid rows of ids whose current version is a tombstone; erased = rows of
--- erased customers. A row that is lost or counted twice anywhere between the raw files
--- and staging, or a source a refresh forgot, shows up here (and fails the test on this
--- model).
+-- erased customers, plus the malformed lines naming one (stg_shop__malformed_rows). A row
+-- that is lost or counted twice anywhere between the raw files and staging, or a source a
+-- refresh forgot, shows up here (and fails the test on this model).
 {%- set contract = raw_contract() %}
 
 with
@@ -24,7 +24,10 @@ raw_counts as (
 malformed_counts as (
     select
         malformed.source_table,
-        count(*) as malformed_rows
+        cast(sum(case when malformed.is_erased then 0 else 1 end) as {{ dbt.type_bigint() }})
+            as malformed_rows,
+        cast(sum(case when malformed.is_erased then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as erased_malformed_rows
     from {{ ref('stg_shop__malformed_rows') }} as malformed
     group by malformed.source_table
 ),
@@ -74,7 +77,8 @@ final as (
             as quarantined_rows,
         table_counts.merged_duplicate_rows,
         table_counts.deleted_rows,
-        table_counts.erased_rows
+        table_counts.erased_rows + coalesce(malformed_counts.erased_malformed_rows, 0)
+            as erased_rows
     from table_counts
     left join raw_counts
         on table_counts.source_table = raw_counts.source_table

@@ -1,7 +1,7 @@
 -- Every rejected raw row of every raw table, with its table, its key (the trimmed id,
 -- null when the id itself was missing), the reason code and the row's values; and every
 -- raw CSV line that could not be read as a row (reason malformed_row, no key), with its
--- file and line number.
+-- file and line number, but those of erased customers (only counted: the reconciliation).
 -- A view on the staging base tables base_shop__<t>, which keep the rejected rows next to
 -- the clean ones (each raw row is parsed once), and on stg_shop__malformed_rows.
 {{ config(materialized='view') }}
@@ -32,6 +32,7 @@ malformed as (
         malformed_rows.source_file,
         malformed_rows.line_number
     from {{ ref('stg_shop__malformed_rows') }} as malformed_rows
+    where not malformed_rows.is_erased
 ),
 
 final as (

@@ -5,13 +5,17 @@ orders, sessions and carts: late references) and nothing else. Day 2 brings thos
 customers, a tombstone of one clean order (a later version with `_deleted` true), the
 sessions file of day 1 delivered again without a few rows (a changed file), the removal of a
 small extra carts file of day 1 (a file that is gone), and an erasure request for one
-customer with orders, sessions and carts. Test helpers only: the tests are in
-test_incremental.py.
+customer with orders, sessions and carts. Erasures: one customer is erased from day 1 on
+(its rows are erased by the first build; day 2 delivers one of their orders and one line of
+it again, same ids), another on day 2 (erased by the refresh). The carts file holds a
+malformed line (too many fields) naming each erased customer. Test helpers only: the tests
+are in test_incremental.py.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +36,10 @@ class Plan:
 
     late_customers: int  # customers arriving on day 2
     tombstoned_order: str
-    erased_customer: str
+    erased_customer: str  # erased on day 2
+    early_erased_customer: str  # erased on day 1; one order and line of theirs again on day 2
+    redelivered_order: str  # the order of early_erased_customer delivered again on day 2
+    redelivered_line: str  # a line of it, delivered again on day 2
     dropped_sessions: tuple[str, ...]  # rows the changed sessions file no longer has
     gone_carts: tuple[str, ...]  # the carts of the file that is gone on day 2
 
@@ -54,18 +61,25 @@ def plan_days(con: duckdb.DuckDBPyConnection) -> Plan:
     late = con.execute(
         f"select count(*) from {_raw('customers')} "
         f"where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 1").fetchone()[0]
-    # an even customer (delivered on day 1) with an order, a session and a cart
-    erased = con.execute(f"""
+    # two even customers (delivered on day 1) with an order (with a line), a session and a cart
+    erased, early = (row[0] for row in con.execute(f"""
         select c.id from (select distinct {trimmed('customer_id')} as id from {_raw('customers')}
                           where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 0) c
         where c.id in (select {trimmed('customer_id')} from {_raw('orders')})
           and c.id in (select {trimmed('customer_id')} from {_raw('sessions')})
           and c.id in (select {trimmed('customer_id')} from {_raw('carts')})
-        order by c.id limit 1""").fetchone()[0]
+        order by c.id limit 2""").fetchall())
+    redelivered_order, redelivered_line = con.execute(f"""
+        select {trimmed('o.order_id')}, min({trimmed('i.order_item_id')})
+        from {_raw('orders')} o join {_raw('order_items')} i
+            on {trimmed('o.order_id')} = {trimmed('i.order_id')}
+        where {trimmed('o.customer_id')} = '{early}' and {trimmed('i.order_item_id')} is not null
+        group by 1 order by 1 limit 1""").fetchone()
     order = con.execute(f"""
         select {trimmed('order_id')} from {_raw('orders')}
         where try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 0
-          and {trimmed('customer_id')} != '{erased}' and lower(trim(status)) = 'paid'
+          and {trimmed('customer_id')} not in ('{erased}', '{early}')
+          and lower(trim(status)) = 'paid'
           and try_cast(ordered_at as timestamp) is not null
         group by 1 having count(*) = 1 order by 1 limit 1""").fetchone()[0]
     sessions = tuple(row[0] for row in con.execute(f"""
@@ -74,9 +88,38 @@ def plan_days(con: duckdb.DuckDBPyConnection) -> Plan:
         group by 1 having count(*) = 1 order by 1 desc limit 3""").fetchall())
     carts = tuple(row[0] for row in con.execute(f"""
         select {trimmed('cart_id')} from {_raw('carts')} where {trimmed('cart_id')} is not null
-          and {trimmed('customer_id')} != '{erased}'
+          and {trimmed('customer_id')} not in ('{erased}', '{early}')
         group by 1 having count(*) = 1 order by 1 desc limit 4""").fetchall())
-    return Plan(late, order, erased, sessions, carts)
+    return Plan(late, order, erased, early, redelivered_order, redelivered_line, sessions,
+                carts)
+
+
+def erased_ids(con: duckdb.DuckDBPyConnection, customer: str,
+               source: Callable[[str], str] = _raw) -> set[str]:
+    """The raw ids of a customer's rows (`source`: table -> relation; the fixture's files by
+    default): the customer, their orders, those orders' lines, their sessions and carts;
+    an id that a row of another customer holds too is left out."""
+    own, key_of = f"{trimmed('customer_id')} = '{customer}'", {
+        "orders": "order_id", "sessions": "session_id", "carts": "cart_id"}
+    ids = {customer}
+    for table, key in key_of.items():
+        ids |= {row[0] for row in con.execute(
+            f"select {trimmed(key)} from {source(table)} where {trimmed(key)} is not null "
+            f"group by 1 having bool_and(coalesce({own}, false))").fetchall()}
+    ids |= {row[0] for row in con.execute(
+        f"select {trimmed('order_item_id')} from {source('order_items')} "
+        f"where {trimmed('order_item_id')} is not null group by 1 "
+        f"having bool_and(coalesce({trimmed('order_id')} in ({', '.join(map(repr, ids))}), "
+        "false))").fetchall()}
+    return ids
+
+
+def malformed_lines(plan: Plan) -> str:
+    """Lines of the carts file with one field too many, each naming an erased customer."""
+    return "".join(f'K99999{n},"{customer}",2025-06-01 05:54:40,2025-06-01 05:54:40,,1.00,USD,1,'
+                   "surplus\n"
+                   for n, customer in enumerate((plan.early_erased_customer,
+                                                 plan.erased_customer)))
 
 
 def _day_rows(table: str, day: int, plan: Plan) -> dict[str, str]:
@@ -104,7 +147,12 @@ def _day_rows(table: str, day: int, plan: Plan) -> dict[str, str]:
         tombstone = (f"select * replace (cast(try_cast(ordered_at as timestamp) + interval 40 day "
                      f"as varchar) as updated_at), 'true' as _deleted from {_raw('orders')} "
                      f"where {trimmed('order_id')} = '{plan.tombstoned_order}'")
-        return {"part-1": everything, "part-2": tombstone}
+        again = (f"select *, cast(null as varchar) as _deleted from {_raw('orders')} "
+                 f"where {trimmed('order_id')} = '{plan.redelivered_order}'")
+        return {"part-1": everything, "part-2": f"{tombstone} union all {again}"}
+    if table == "order_items" and day == 2:
+        again = f"{everything} where {trimmed('order_item_id')} = '{plan.redelivered_line}'"
+        return {"part-1": everything, "part-2": again}
     return {"part-1": everything}
 
 
@@ -127,22 +175,29 @@ def write_deliveries(con: duckdb.DuckDBPyConnection, directory: Path, day: int,
             scratch = folder.parent / f".{table}-{name}.{suffix}"
             fmt = "(format parquet)" if suffix == "parquet" else "(header, delimiter ',')"
             con.execute(f"copy ({select}) to '{scratch}' {fmt}")
+            if (table, name) == ("carts", "part-1"):
+                with scratch.open("a") as lines:
+                    lines.write(malformed_lines(plan))
             if target.exists() and target.read_bytes() == scratch.read_bytes():
                 scratch.unlink()
             else:
                 os.replace(scratch, target)
+    erasures = f"customer_id,requested_at\n{plan.early_erased_customer},2025-06-30\n"
     if day == 2:
-        (directory / "erasures.csv").write_text(
-            f"customer_id,requested_at\n {plan.erased_customer} ,2025-07-02\n")
+        erasures += f" {plan.erased_customer} ,2025-07-02\n"
+    target = directory / "erasures.csv"
+    if not target.exists() or target.read_text() != erasures:
+        target.write_text(erasures)
 
 
 def write_landing_tables(con: duckdb.DuckDBPyConnection, schema: str, days: tuple[int, ...],
                          plan: Plan) -> None:
     """The raw_schema tables of `days` in the loaded-at layout, as an EL tool lands them:
     day 1 every row of the day-1 deliveries, day 2 appends the late customers and the
-    orders tombstone (landed rows are never taken back), each row with its `_loaded_at`."""
+    orders tombstone and the re-delivered order and line (landed rows are never taken back),
+    each row with its `_loaded_at`; the erasures table lists the customers erased by then."""
     con.execute(f"create schema if not exists {schema}")
-    day_two = {"customers": "part-2", "orders": "part-2"}
+    day_two = {"customers": "part-2", "orders": "part-2", "order_items": "part-2"}
     for table in RAW_TABLES:
         selects = [f"select *, cast(null as varchar) as _deleted, "
                    f"timestamp '{LOADED_AT[1]}' as _loaded_at from ({select})"
@@ -154,6 +209,9 @@ def write_landing_tables(con: duckdb.DuckDBPyConnection, schema: str, days: tupl
                            f"from ({select})")
         con.execute(f"create or replace table {schema}.{table} as "
                     + " union all by name ".join(selects))
+    erased = [(plan.early_erased_customer, "2025-06-30")]
     if 2 in days:
-        con.execute(f"create or replace table {schema}.erasures as select "
-                    f"'{plan.erased_customer}' as customer_id, date '2025-07-02' as requested_at")
+        erased.append((plan.erased_customer, "2025-07-02"))
+    con.execute(f"create or replace table {schema}.erasures as "
+                + " union all ".join(f"select '{customer}' as customer_id, "
+                                     f"date '{day}' as requested_at" for customer, day in erased))

@@ -10,7 +10,9 @@ is gone (their orders, sessions and carts stay in the export and are quarantined
 unknown_customer); and one order line, one session and one cart of other customers. Then
 `dbt build` runs again (incremental on DuckDB) — twice, the second on a copy — and every
 staging, quarantine, segment and mart table is compared with a full refresh of the same
-files (run-marker columns `_loaded_at` / `loaded_at` aside).
+files (run-marker columns `_loaded_at` / `loaded_at` aside). Erasures: one customer is in the
+erasures file of the first build, another joins them in the re-export's (the re-export
+still holds both customers' rows: they are erased again, not counted twice).
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Erased:
+    """The erased customers (trimmed ids) and every raw id of their rows."""
+
+    early: str  # in the erasures file of the first build and of the re-export
+    later: str  # in the re-export's erasures file only
+    ids: frozenset[str]  # the customers, their orders, lines, sessions and carts
+
+
+@dataclass(frozen=True)
 class Builds:
     incremental: Path  # full build, then one incremental build on the re-export
     second: Path  # a copy of `incremental` after a second incremental build
@@ -68,6 +79,7 @@ class Builds:
     # each incremental build: its process and its run_results.json
     incremental_runs: dict[str, tuple[subprocess.CompletedProcess[str], dict]]
     run_sql: Path  # target/run of the first incremental build: the SQL dbt ran
+    erased: Erased
 
 
 def _id(column: str) -> str:
@@ -145,6 +157,41 @@ def _pick_removals(con: duckdb.DuckDBPyConnection, raw: Path, as_of: str) -> Rem
                    cart=one_old("carts", "cart_id", "created_at"), product=product[0])
 
 
+def _pick_erased(con: duckdb.DuckDBPyConnection, raw: Path, removed: Removed) -> Erased:
+    """Two customers with orders (with lines), sessions and carts, none of whose rows the
+    re-export removes."""
+    def owners(table: str) -> str:
+        return f"select {_id('customer_id')} from {raw_source(raw, table)}"
+
+    def owner_of(table: str, key: str, value: str) -> str:
+        return f"{owners(table)} where {_id(key)} = '{value}'"
+
+    order_of_item = (f"select {_id('order_id')} from {raw_source(raw, 'order_items')} "
+                     f"where {_id('order_item_id')} = '{removed.order_item}'")
+    customers = con.execute(f"""
+        select customer_id from ({owners('orders')}) as o(customer_id)
+        where customer_id like 'C%'
+            and customer_id in ({owners('sessions')}) and customer_id in ({owners('carts')})
+            and customer_id not in ('{removed.customer}', '{removed.orphaned_customer}')
+            and customer_id not in ({owner_of('sessions', 'session_id', removed.session)})
+            and customer_id not in ({owner_of('carts', 'cart_id', removed.cart)})
+            and customer_id not in (select {_id('customer_id')} from
+                {raw_source(raw, 'orders')} where {_id('order_id')} in ({order_of_item}))
+        group by customer_id order by md5(customer_id) limit 2""").fetchall()
+    assert len(customers) == 2, "the generated shop has no two customers to erase"
+    early, later = (row[0] for row in customers)
+    ids = frozenset().union(*(raw_layouts.erased_ids(con, customer,
+                                                     lambda table: raw_source(raw, table))
+                              for customer in (early, later)))
+    return Erased(early, later, ids)
+
+
+def _write_erasures(directory: Path, customers: list[str]) -> None:
+    with duckdb.connect() as con:
+        con.execute("copy (select unnest(?) as customer_id, '2025-01-01' as requested_at) "
+                    f"to '{directory / 'erasures.parquet'}' (format parquet)", [customers])
+
+
 def _reexport(source: Path, target: Path, removed: Removed) -> None:
     """A copy of the parquet raw files of `source` without the rows of `removed`."""
     target.mkdir()
@@ -206,8 +253,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     next_day = ensure_next_day(raw, manifest)
     with duckdb.connect() as con:
         removed = _pick_removals(con, next_day, manifest["as_of"])
+        erased = _pick_erased(con, next_day, removed)
     reexport = tmp / "reexport"
     _reexport(next_day, reexport, removed)
+    _write_erasures(raw, [erased.early])
+    _write_erasures(reexport, [erased.early, erased.later])
     build = list(BUILD_WITHOUT_UNIT_TESTS)
 
     incremental = tmp / "incremental.duckdb"
@@ -229,7 +279,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     return Builds(incremental, second, full, reexport, removed, before,
                   {"first incremental": (first_run, _run_results(tmp / "b")),
                    "second incremental": (second_run, _run_results(tmp / "d"))},
-                  tmp / "b" / "target" / "run")
+                  tmp / "b" / "target" / "run", erased)
 
 
 def test_next_day_has_new_changed_and_deleted_rows(builds: Builds) -> None:
@@ -280,12 +330,14 @@ def test_incremental_equals_full_refresh(builds: Builds, build: str) -> None:
 
 @pytest.mark.parametrize("build", ["incremental", "second", "full"])
 def test_deleted_rows_are_gone(builds: Builds, build: str) -> None:
-    """The deleted customer's id is in no column of any relation of the built file
+    """The deleted customer's id, and every raw id of the erased customers' rows (customer,
+    orders, lines, sessions, carts), are in no column of any relation of the built file
     (history and quarantine included); the single deleted line, session and cart are in
     no staging or quarantine relation."""
     removed = builds.removed
     word = "(^|[^A-Za-z0-9_-])({})([^A-Za-z0-9_-]|$)"
-    everywhere = word.format(re.escape(removed.customer))
+    everywhere = word.format("|".join(re.escape(x) for x in
+                                      sorted({removed.customer, *builds.erased.ids})))
     rows = word.format("|".join(re.escape(x) for x in
                                 (removed.order_item, removed.session, removed.cart)))
     found = []
@@ -304,7 +356,7 @@ def test_deleted_rows_are_gone(builds: Builds, build: str) -> None:
                                [pattern] * len(columns)).fetchone()[0]
             if hits:
                 found.append(f"{schema}.{table}: {hits} rows")
-    assert not found, f"deleted ids {removed} still in {build}:\n" + "\n".join(found)
+    assert not found, f"deleted or erased ids still in {build}:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("build", ["incremental", "second", "full"])
@@ -367,12 +419,15 @@ def test_incremental_builds_pass_the_reconciliation(builds: Builds, run: str) ->
 
 def test_unchanged_reexport_rewrites_nothing(builds: Builds) -> None:
     """The second incremental build reads the same (unchanged) export files: the ledger
-    reads no source again and no staging row is written again."""
+    reads no source again (but the erasures, read by every run) and no staging row is
+    written again."""
     def run_markers(path: Path) -> list[tuple]:
         with duckdb.connect(str(path), read_only=True) as con:
-            return [con.execute(f"select max({column}) from staging.{table}").fetchone()
-                    for table, column in [("stg_shop__raw_sources", "loaded_at")]
-                    + [(f"base_shop__{t}", "_loaded_at") for t in RAW_TABLES]]
+            return [con.execute(f"select max({column}) from staging.{table} "
+                                "where source_table != 'erasures'").fetchone()
+                    for table, column in [("stg_shop__raw_sources", "loaded_at")]] + [
+                con.execute(f"select max(_loaded_at) from staging.base_shop__{t}").fetchone()
+                for t in RAW_TABLES]
 
     assert run_markers(builds.second) == run_markers(builds.incremental)
 
@@ -540,11 +595,32 @@ def test_late_customers_admit_their_rows(layouts: LayoutBuilds, layout: str) -> 
     assert _one(layouts.incremental[layout], lines)[0] == 0
 
 
+def _erased_raw_rows(plan: raw_layouts.Plan, malformed: int) -> dict[str, int]:
+    """Per table: the raw rows of the erased customers the two days deliver."""
+    customers = f"('{plan.erased_customer}', '{plan.early_erased_customer}')"
+    owned = f"{raw_layouts.trimmed('customer_id')} in {customers}"
+    with duckdb.connect() as con:
+        counts = {table: con.execute(f"select count(*) from {raw_layouts._raw(table)} "
+                                     f"where {owned}").fetchone()[0]
+                  for table in ("customers", "orders", "sessions", "carts")}
+        counts["order_items"] = con.execute(
+            f"select count(*) from {raw_layouts._raw('order_items')} "
+            f"where {raw_layouts.trimmed('order_id')} in (select "
+            f"{raw_layouts.trimmed('order_id')} from {raw_layouts._raw('orders')} "
+            f"where {owned})").fetchone()[0]
+    counts["orders"] += 1  # the re-delivered order
+    counts["order_items"] += 1  # and line
+    counts["carts"] += malformed
+    return counts
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_tombstone_and_erasure_are_counted(layouts: LayoutBuilds, layout: str) -> None:
     """The reconciliation holds with deleted and erased rows; the tombstoned order is not
-    clean; the erased customer is listed in stg_shop__erasures as a hash only."""
+    clean; the erased customers are listed in stg_shop__erasures as a hash only, and each
+    raw row of theirs is one erased row."""
     plan = layouts.plan
+    expected = _erased_raw_rows(plan, malformed=2 if layout == "deliveries" else 0)
     for path in (layouts.incremental[layout], layouts.full[layout]):
         with duckdb.connect(str(path), read_only=True) as con:
             counts = {row[0]: row[1:] for row in con.execute(
@@ -557,13 +633,25 @@ def test_tombstone_and_erasure_are_counted(layouts: LayoutBuilds, layout: str) -
             assert con.execute("select count(*) from staging.stg_shop__orders where order_id = ?",
                                [plan.tombstoned_order]).fetchone()[0] == 0
             hashes = con.execute("select * from staging.stg_shop__erasures").fetchall()
-            assert hashes == [(hashlib.sha256(plan.erased_customer.encode()).hexdigest(),)]
+            assert sorted(hashes) == sorted(
+                (hashlib.sha256(customer.encode()).hexdigest(),)
+                for customer in (plan.erased_customer, plan.early_erased_customer))
+            # every raw row of theirs counted once: the early one's order and line delivered
+            # again on day 2 too, their malformed carts lines (deliveries only: CSV files)
+            assert {table: counts[table][5] for table in expected} == expected, counts
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_erased_customer_is_in_no_relation(layouts: LayoutBuilds, layout: str) -> None:
-    """The erased id is in no text column of any relation of the built file."""
-    pattern = f"(^|[^A-Za-z0-9_-]){re.escape(layouts.plan.erased_customer)}([^A-Za-z0-9_-]|$)"
+    """No raw id of the erased customers' rows (customer, orders, lines, sessions, carts;
+    erased before or by the refresh, delivered again after) is in any text column of any
+    relation of the built file (malformed lines included)."""
+    plan = layouts.plan
+    with duckdb.connect() as con:
+        ids = sorted(raw_layouts.erased_ids(con, plan.erased_customer)
+                     | raw_layouts.erased_ids(con, plan.early_erased_customer))
+    assert {plan.redelivered_order, plan.redelivered_line} <= set(ids)
+    pattern = f"(^|[^A-Za-z0-9_-])({'|'.join(map(re.escape, ids))})([^A-Za-z0-9_-]|$)"
     for path in (layouts.incremental[layout], layouts.full[layout]):
         found = []
         with duckdb.connect(str(path), read_only=True) as con:
@@ -587,10 +675,10 @@ def test_refresh_reads_only_new_and_changed_files(layouts: LayoutBuilds) -> None
         rows = con.execute("select source_table, source_name, loaded_at = max(loaded_at) over () "
                            "from staging.stg_shop__raw_sources").fetchall()
     read_now = {source for _, source, latest in rows if latest}
-    assert read_now == {"customers/part-2.csv", "orders/part-2.parquet", "sessions/part-1.csv",
-                        "erasures.csv"}, rows
+    assert read_now == {"customers/part-2.csv", "orders/part-2.parquet",
+                        "order_items/part-2.csv", "sessions/part-1.csv", "erasures.csv"}, rows
     assert "carts/part-extra.csv" not in {source for _, source, _ in rows}
-    assert len(rows) == len(raw_layouts.RAW_TABLES) + 3  # part-1 each, 2 new files, erasures
+    assert len(rows) == len(raw_layouts.RAW_TABLES) + 4  # part-1 each, 3 new files, erasures
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

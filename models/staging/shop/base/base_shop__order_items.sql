@@ -90,6 +90,13 @@ touched_ids as (
     {{ changed_ids('order_items', plan, 'read_rows', 'stored_rows') }}
 ),
 
+touched_keys as (
+    -- the touched ids, and the keys their erased rows are stored under (current_versions)
+    select touched_ids.order_item_id from touched_ids
+    union all
+    select {{ sha256_hex('touched_ids.order_item_id') }} from touched_ids
+),
+
 rows_to_check as (
     select read_rows.*
     from read_rows
@@ -101,7 +108,7 @@ rows_to_check as (
         stored_rows.{{ column_name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from stored_rows
-    where stored_rows.order_item_id in (select touched_ids.order_item_id from touched_ids)
+    where stored_rows.order_item_id in (select touched_keys.order_item_id from touched_keys)
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
