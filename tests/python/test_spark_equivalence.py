@@ -24,7 +24,7 @@ SQL is dbt's, not ours; the DuckDB build of this module runs them and they pass;
 the comparison proves the Spark table holds the same rows, column by column, as the
 DuckDB table they passed on, so on Spark they would give the same answer. A Spark-only
 defect they could catch (a null, a duplicate key, a value outside the list, an orphan)
-is a difference the comparison reports. Left out: ~210 queries, a quarter of the Spark
+is a difference the comparison reports. Left out: 179 queries, a seventh of the Spark
 build's node time (docs/development.md).
 
 Both engines build as a shop in São Paulo (var shop_timezone America/Sao_Paulo: zone-less
