@@ -10,13 +10,14 @@ import atexit
 import csv
 import datetime as dt
 import decimal
+import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
@@ -221,12 +222,36 @@ def describe_set_difference(actual: Iterable[str], expected: Iterable[str]) -> s
 # --- fixtures ---------------------------------------------------------------------------
 
 
+def built_once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                       build: Callable[[Path], Path]) -> Path:
+    """What `build(directory)` returns, built once per test run: under pytest-xdist the
+    first worker to ask builds in the run's shared temporary directory while the others
+    wait for it (a lock file), then every worker reads the same result. Tests read the
+    result (read-only) or copy it. A failed build is retried by the next worker to ask,
+    and fails there too."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    directory = shared / f"once-{name}"
+    directory.mkdir(exist_ok=True)
+    with open(directory / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = directory / "built"
+        if done.exists():
+            return Path(done.read_text(encoding="utf-8"))
+        target = directory / "build"
+        shutil.rmtree(target, ignore_errors=True)  # a failed attempt's leftovers
+        result = build(target)
+        done.write_text(str(result), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def acceptance_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse built once per session on the small-dirty fixture (raw_path mode)."""
-    tmp_dir = tmp_path_factory.mktemp("acceptance")
-    duckdb_path, _ = build_on_raw_path(FIXTURE_RAW_DIR, tmp_dir, args=("build",))
-    return duckdb_path
+    """The warehouse built once per test run on the small-dirty fixture (raw_path mode),
+    shared by the workers (built_once_per_run): open it read-only or copy it."""
+    return built_once_per_run(
+        tmp_path_factory, "acceptance",
+        lambda tmp_dir: build_on_raw_path(FIXTURE_RAW_DIR, tmp_dir, args=("build",))[0])
 
 
 @pytest.fixture(scope="session")
