@@ -23,6 +23,9 @@ PORT_SETTINGS = (
     ("thrift", "SPARK_THRIFT_PORT", "10000"),
 )
 DEFAULT_DIRECTORY = Path("build") / "spark"
+# Extra JVM options of the Thrift Server (the driver) and the executors, appended to the
+# ones written here; e.g. the test suite's quick-start JIT (conftest.SPARK_TEST_JVM_OPTIONS)
+JVM_OPTIONS_VARIABLE = "SPARK_JVM_OPTIONS"
 DEFAULT_TIMEOUT = 240.0
 STOP_GRACE_SECONDS = 20.0
 LOG_TAIL_CHARS = 3000
@@ -99,6 +102,9 @@ def write_conf(directory: Path, driver_memory: str, executor_memory: str) -> Pat
     java_options = (
         f"-Djava.io.tmpdir={directory / 'tmp'} -Dderby.system.home={directory}"
     )
+    extra_options = os.environ.get(JVM_OPTIONS_VARIABLE, "").strip()
+    if extra_options:
+        java_options += f" {extra_options}"
     defaults = {
         "spark.sql.warehouse.dir": (directory / "warehouse").as_uri(),
         "spark.sql.session.timeZone": "UTC",

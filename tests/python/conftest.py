@@ -10,13 +10,14 @@ import atexit
 import csv
 import datetime as dt
 import decimal
+import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ import pytest
 from segwh import spark_cluster as cluster_module
 from segwh.core import dbt as core_dbt
 from segwh.export import SEGMENTS as EXPORT_SEGMENTS
+from segwh.spark import settings as spark_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "small-dirty"
@@ -221,12 +223,36 @@ def describe_set_difference(actual: Iterable[str], expected: Iterable[str]) -> s
 # --- fixtures ---------------------------------------------------------------------------
 
 
+def built_once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                       build: Callable[[Path], Path]) -> Path:
+    """What `build(directory)` returns, built once per test run: under pytest-xdist the
+    first worker to ask builds in the run's shared temporary directory while the others
+    wait for it (a lock file), then every worker reads the same result. Tests read the
+    result (read-only) or copy it. A failed build is retried by the next worker to ask,
+    and fails there too."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    directory = shared / f"once-{name}"
+    directory.mkdir(exist_ok=True)
+    with open(directory / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = directory / "built"
+        if done.exists():
+            return Path(done.read_text(encoding="utf-8"))
+        target = directory / "build"
+        shutil.rmtree(target, ignore_errors=True)  # a failed attempt's leftovers
+        result = build(target)
+        done.write_text(str(result), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def acceptance_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse built once per session on the small-dirty fixture (raw_path mode)."""
-    tmp_dir = tmp_path_factory.mktemp("acceptance")
-    duckdb_path, _ = build_on_raw_path(FIXTURE_RAW_DIR, tmp_dir, args=("build",))
-    return duckdb_path
+    """The warehouse built once per test run on the small-dirty fixture (raw_path mode),
+    shared by the workers (built_once_per_run): open it read-only or copy it."""
+    return built_once_per_run(
+        tmp_path_factory, "acceptance",
+        lambda tmp_dir: build_on_raw_path(FIXTURE_RAW_DIR, tmp_dir, args=("build",))[0])
 
 
 @pytest.fixture(scope="session")
@@ -380,6 +406,13 @@ def processes_mentioning(text: str) -> list[str]:
 # on a worker host that does not share the driver's disk.
 SPARK_LOST_SCHEMA = "loss_probe"
 SPARK_CLUSTER_START_TIMEOUT = 400
+# The test cluster's Thrift Server and executor JVMs: the client JIT only (no C2) and the
+# serial collector. The Spark equivalence build is ~300 small queries in JVMs that live a
+# few minutes on 2 cores, where C2's compiler threads and G1's background threads take CPU
+# from the queries. Measured side by side under the same load (docs/development.md), one
+# dbt build slice (54 nodes: seeds, models, unit tests) took 130 s of JVM CPU with these
+# options and 201 s without (cluster start: 29 s and 44 s).
+SPARK_TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 @pytest.fixture(scope="session")
@@ -398,6 +431,7 @@ def spark_cluster_starting(tmp_path_factory: pytest.TempPathFactory):
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
     for _key, variable, _default in cluster_module.PORT_SETTINGS:
         env[variable] = "auto"
+    env[spark_settings.JVM_OPTIONS_VARIABLE] = SPARK_TEST_JVM_OPTIONS
     command = [sys.executable, "-m", "segwh.spark_cluster", "start", "--dir", str(directory)]
     if cluster_module.worker_isolation_available():
         private = directory / "warehouse" / f"{SPARK_LOST_SCHEMA}.db"

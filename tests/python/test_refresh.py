@@ -624,19 +624,20 @@ def test_sigkill_late_leaves_published_unchanged_and_a_waiting_refresh_takes_ove
 ):
     """Killed while validating or just before the rename: nothing changes. Meanwhile a
     second refresh exits at once (exit 3) and a third, waiting, takes over, cleans up the
-    dead one's build file and publishes. (The quick dbt build: what is tested happens
-    after it.)"""
+    dead one's build file and publishes. (The quick dbt build and no source freshness:
+    what is tested happens after them; test_stale_sources_stop_the_refresh_with_freshness_fail
+    runs the freshness gate.)"""
     published = copy_published(baseline, tmp_path)
     before, old_version = sha256(published), version_of(published)
-    first = start_refresh(published, tmp_path / "first.out", "run", pause_at=stage,
-                          dbt=quick_dbt)
+    first = start_refresh(published, tmp_path / "first.out", "run", "--freshness", "skip",
+                          pause_at=stage, dbt=quick_dbt)
     wait_for_text(tmp_path / "first.out", f"paused at stage {stage}", first)
 
     second = run_refresh(published, "run")
     assert second.returncode == EXIT_LOCKED
     assert "another refresh" in second.stderr and str(first.pid) in second.stderr
     waiting = start_refresh(published, tmp_path / "third.out", "run", "--wait-seconds", "600",
-                            dbt=quick_dbt)
+                            "--freshness", "skip", dbt=quick_dbt)
     time.sleep(2)
     assert waiting.poll() is None, tail(tmp_path / "third.out")
 
