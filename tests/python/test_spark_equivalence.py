@@ -1,15 +1,15 @@
 """The same models on Spark (a cluster, through its Thrift Server) give the same results
 as on DuckDB, and a Spark cluster cannot lose rows silently.
 
-Builds the bundled sample with a plain `dbt build` on DuckDB (the seeds) and with
-`dbt build --target spark_thrift` against the session's local cluster (fixture
-`spark_cluster`: standalone master, one worker, Thrift Server; every data and unit test
-runs on Spark too) from the same sample written as Parquet files (raw_path mode, as a
-file:// URI), then compares every relation of the schemas `segments`, `marts` and
+Builds the bundled sample, written as Parquet files (raw_path mode; a file:// URI on
+Spark), with a plain `dbt build` on DuckDB and with `dbt build --target spark_thrift`
+against the session's local cluster (fixture `spark_cluster`: standalone master, one
+worker, Thrift Server; every data and unit test runs on Spark too), then compares every relation of the schemas `segments`, `marts` and
 `history` row by row: keys equal, amounts within a cent, flags and texts equal,
 timestamps equal. Both engines then run a second refresh with other segment vars, so the
 segment history holds entries, exits and transitions; its refresh times (when each build
-ran) are compared as the refresh's ordinal. Spark's tables are read straight from their
+ran) are compared as the refresh's ordinal. The second refresh reads a re-export of the
+customers without one of them: both histories must forget that customer. Spark's tables are read straight from their
 parquet files in the cluster's warehouse with DuckDB.
 
 The session target (`make spark-build`, local pyspark) runs the same SQL in-process; it is
@@ -99,8 +99,8 @@ CLV_PREDICTIONS = ("expected_orders_next_horizon", "probability_alive", "expecte
                    "predicted_clv", "predicted_value_lost", "predicted_spend_tier",
                    "clv_null_reason", "is_at_risk_high_value")
 CLV_SEGMENT = "at_risk_high_value"
-# The lineage of a raw row (docs/data-path.md): the file it came from (the DuckDB side reads
-# the seeds, Spark the Parquet files), the engine's own hash of the row, when it was loaded
+# The lineage of a raw row (docs/data-path.md): the file it came from (a path on DuckDB, a
+# file:// URI on Spark), the engine's own hash of the row, when it was loaded
 LINEAGE = ("_source", "_fingerprint", "_loaded_at")
 # Columns not compared: dbt's invocation id of each build (differs by nature), the CLV
 # predictions and the raw rows' lineage
@@ -112,7 +112,7 @@ NOT_COMPARED = {("history", "segment_membership_changes"): ("refresh_id",),
                    for table in ("customers", "orders", "order_items", "products", "sessions",
                                  "carts")}}
 # Relations not compared: the at-risk segment (CLV), and the raw sources' description (the
-# seeds on DuckDB, the Parquet files on Spark: their names, sizes, times, the raw mode)
+# files as each engine lists them: their names, sizes, times)
 NOT_COMPARED_RELATIONS = {("segments", CLV_SEGMENT), ("staging", "stg_shop__raw_sources")}
 # dbt's own generic tests: SQL of dbt's, left out on Spark on a table the comparison covers
 DBT_GENERIC_TESTS = ("not_null", "unique", "accepted_values", "relationships")
@@ -129,9 +129,13 @@ ROWS_COMPARED = {
 # The second refresh: more VIPs, fewer loyal customers (entries, exits and moves); only
 # the models between the segment flags and the history are rebuilt, with --full-refresh,
 # which must keep the history (the history test fails if it started over).
+# The second refresh also reads a re-export of the customers without one of them (the
+# customer with the most orders, a member of segments): deleted, so both engines' segment
+# history must forget them (post-hook forget_deleted_customers; Spark has no DELETE on
+# parquet and goes through a scratch copy and insert overwrite).
 SECOND_REFRESH_VARS = {"vip_top_percent": 20, "loyal_min_orders": 20}
-SECOND_REFRESH_SELECT = ("int_customers_segmented", "int_segment_memberships",
-                         "segment_membership_changes+")
+SECOND_REFRESH_SELECT = ("base_shop__customers", "int_customers_segmented",
+                         "int_segment_memberships", "segment_membership_changes+")
 CENT = decimal.Decimal("0.01")
 DBT_SPARK_TIMEOUT = 1500
 # dbt threads on Spark: the build's ~460 nodes are small queries whose time is CPU in the
@@ -163,6 +167,43 @@ def shop_project(root: Path) -> Path:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shop's project folder (dated rates), shared by every build of this module."""
     return shop_project(tmp_path_factory.mktemp("shop_project"))
+
+
+@dataclass
+class RawExports:
+    """The sample as Parquet files (raw_path of the first build), and its re-export without
+    the customer `forgotten` (raw_path of the second refresh)."""
+
+    first: Path
+    second: Path
+    forgotten: str
+
+
+@pytest.fixture(scope="module")
+def raw_exports(tmp_path_factory: pytest.TempPathFactory) -> RawExports:
+    root = tmp_path_factory.mktemp("raw_exports")
+    first, second = root / "first", root / "second"
+    first.mkdir()
+    second.mkdir()
+    with duckdb.connect() as con:
+        for csv_file in sorted(RAW_DIR.glob("*.csv")):
+            con.execute(
+                f"create table \"{csv_file.stem}\" as select * from read_csv(?, header = true,"
+                " all_varchar = true, delim = ',', quote = '\"', escape = '\"')",
+                [str(csv_file)])
+        forgotten = con.execute(
+            "select trim(customer_id) from orders where trim(customer_id) in "
+            "(select trim(customer_id) from customers) "
+            "group by 1 order by count(*) desc, 1 limit 1").fetchone()[0]
+        for csv_file in sorted(RAW_DIR.glob("*.csv")):
+            table = csv_file.stem
+            kept = "coalesce(trim(customer_id), '') <> '{}'".format(forgotten.replace("'", "''"))
+            for directory, condition in ((first, "true"),
+                                         (second, kept if table == "customers" else "true")):
+                target = str(directory / f"{table}.parquet").replace("'", "''")
+                con.execute(f"copy (select * from \"{table}\" where {condition}) "
+                            f"to '{target}' (format parquet)")
+    return RawExports(first, second, forgotten)
 
 
 @dataclass
@@ -208,21 +249,20 @@ def duckdb_memberships(duckdb_file: Path) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def duckdb_build(project: Path, spark_cluster_starting,
+def duckdb_build(project: Path, raw_exports: RawExports, spark_cluster_starting,
                  tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
-    """The DuckDB warehouse after two refreshes of the sample (seeds), as the shop. (It
-    requests spark_cluster_starting so that the cluster boots while DuckDB builds.)"""
+    """The DuckDB warehouse after two refreshes of the sample's Parquet files, as the shop.
+    (It requests spark_cluster_starting so that the cluster boots while DuckDB builds.)"""
     root = tmp_path_factory.mktemp("duckdb_refreshes")
     duckdb_file = root / "warehouse.duckdb"
     start = time.monotonic()
-    # DuckDB: the default mode (sample seeds) when RAW_DIR is the sample, else raw_path
-    raw_vars = {} if RAW_DIR == SAMPLE_DIR else {"raw_path": str(RAW_DIR)}
     project_dir = ["--project-dir", str(project)]
     run_dbt(["build", "--exclude-resource-type", "unit_test", *project_dir], duckdb_file,
-            root / "first", vars={**SHOP_VARS, **raw_vars})
+            root / "first", vars={**SHOP_VARS, "raw_path": str(raw_exports.first)})
     memberships = [duckdb_memberships(duckdb_file)]
     run_dbt(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT, *project_dir],
-            duckdb_file, root / "second", vars={**SHOP_VARS, **raw_vars, **SECOND_REFRESH_VARS})
+            duckdb_file, root / "second",
+            vars={**SHOP_VARS, "raw_path": str(raw_exports.second), **SECOND_REFRESH_VARS})
     memberships.append(duckdb_memberships(duckdb_file))
     return duckdb_file, Refreshes(memberships, time.monotonic() - start,
                                   target=root / "first" / "target")
@@ -276,28 +316,18 @@ def builtin_tests_the_comparison_proves(manifest: dict, compared: dict) -> list[
 
 
 @pytest.fixture(scope="module")
-def spark_build(spark_cluster: Cluster, project: Path, duckdb_build,
+def spark_build(spark_cluster: Cluster, project: Path, duckdb_build, raw_exports: RawExports,
                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Refreshes]:
     """The Spark warehouse directory after the same two refreshes through thrift, as the
     same shop: every model, unit test and data test (unit tests keep their own zone) but
-    dbt's own generic tests on the tables the comparison covers (module docstring)."""
+    dbt's own generic tests on the tables the comparison covers (module docstring).
+    (A raw_path with a quote is refused by the var check before any SQL runs;
+    raw_path_literal escapes it anyway where it reaches Spark SQL.)"""
     duckdb_file, duckdb_refreshes = duckdb_build
     manifest = json.loads((duckdb_refreshes.target / "manifest.json").read_text())
     left_out = builtin_tests_the_comparison_proves(manifest, compared_columns(duckdb_file))
     root = tmp_path_factory.mktemp("spark_refreshes")
-    # (a raw_path with a quote is refused by the var check before any SQL runs;
-    # raw_path_literal escapes it anyway where it reaches Spark SQL)
-    parquet_dir = root / "raw_parquet"
-    parquet_dir.mkdir()
-    with duckdb.connect() as con:
-        for csv_file in sorted(RAW_DIR.glob("*.csv")):
-            target = str(parquet_dir / (csv_file.stem + ".parquet")).replace("'", "''")
-            con.execute(
-                f"copy (select * from read_csv('{csv_file}', header = true, all_varchar = true,"
-                f" delim = ',', quote = '\"', escape = '\"'))"
-                f" to '{target}' (format parquet)"
-            )
-    raw_vars = {"raw_path": parquet_dir.as_uri(), **SHOP_VARS}
+    raw_vars = {"raw_path": raw_exports.first.as_uri(), **SHOP_VARS}
     start = time.monotonic()
     exclude = ["--exclude", *left_out] if left_out else []
     result = run_dbt_spark(["build", *exclude], spark_cluster, root / "first",
@@ -305,9 +335,9 @@ def spark_build(spark_cluster: Cluster, project: Path, duckdb_build,
     assert result.returncode == 0, f"dbt build --target spark_thrift failed:\n{output_tail(result)}"
     seconds = time.monotonic() - start
     first_output = output_of(result)
+    second_vars = {**raw_vars, "raw_path": raw_exports.second.as_uri(), **SECOND_REFRESH_VARS}
     result = run_dbt_spark(["run", "--full-refresh", "--select", *SECOND_REFRESH_SELECT],
-                           spark_cluster,
-                           root / "second", vars=vars_yaml({**raw_vars, **SECOND_REFRESH_VARS}),
+                           spark_cluster, root / "second", vars=vars_yaml(second_vars),
                            project_dir=project)
     assert result.returncode == 0, f"second refresh on Spark failed:\n{output_tail(result)}"
     print(f"\nSpark (thrift) build of the sample: {seconds:.0f} s; "
@@ -454,6 +484,28 @@ def test_what_ran_on_spark(spark_build) -> None:
     ours = [uid for uid, node in ran.items()
             if (node.get("test_metadata") or {}).get("name") not in DBT_GENERIC_TESTS]
     assert len(ours) >= 50, "the project's generic and singular tests run on Spark"
+
+
+def test_a_customer_deleted_from_the_export_leaves_the_history_on_both_engines(
+        duckdb_build, spark_build, raw_exports: RawExports) -> None:
+    """The customer left out of the second export was a segment member after the first
+    build; after the second, neither engine's history nor its marts hold a row of theirs,
+    and Spark's scratch copy of the history is gone."""
+    duckdb_file, refreshes = duckdb_build
+    warehouse, _ = spark_build
+    forgotten = raw_exports.forgotten
+    assert any(customer == forgotten for customer, _ in refreshes.memberships[0])
+    sources = [f"{schema}.{table}" for schema, table in (
+        ("history", "segment_membership_changes"), ("marts", "segment_membership_history"),
+        ("marts", "segment_transitions"))]
+    sources += [spark_source(warehouse, *name.split(".")) for name in sources]
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        left = {source: con.execute(f"select count(*) from {source} where customer_id = ?",
+                                    [forgotten]).fetchone()[0] for source in sources}
+        assert con.execute("select count(*) from history.segment_membership_changes"
+                           ).fetchone()[0] > 0
+    assert not any(left.values()), left
+    assert not (warehouse / "history.db" / "segment_membership_changes__kept").exists()
 
 
 # --- the cluster (checked after the builds, which start while it boots) ----------
