@@ -4,12 +4,12 @@ as on DuckDB, and a Spark cluster cannot lose rows silently.
 Builds the bundled sample, written as Parquet files (raw_path mode; a file:// URI on
 Spark), with a plain `dbt build` on DuckDB and with `dbt build --target spark_thrift`
 against the session's local cluster (fixture `spark_cluster`: standalone master, one
-worker, Thrift Server; every data and unit test runs on Spark too), then compares every relation of the schemas `segments`, `marts` and
-`history` row by row: keys equal, amounts within a cent, flags and texts equal,
-timestamps equal. Both engines then run a second refresh with other segment vars, so the
-segment history holds entries, exits and transitions; its refresh times (when each build
-ran) are compared as the refresh's ordinal. The second refresh reads a re-export of the
-customers without one of them: both histories must forget that customer. Spark's tables are read straight from their
+worker, Thrift Server; what runs on Spark: below). Both engines then run a second refresh
+with other segment vars, so the segment history holds entries, exits and transitions, and
+with a re-export of the customers without one of them, whom both histories must forget.
+Then every table of every schema Spark writes is compared row by row: keys equal, amounts
+within a cent, flags and texts equal, timestamps equal; the history's refresh times (when
+each build ran) as the refresh's ordinal. Spark's tables are read straight from their
 parquet files in the cluster's warehouse with DuckDB.
 
 The session target (`make spark-build`, local pyspark) runs the same SQL in-process; it is
