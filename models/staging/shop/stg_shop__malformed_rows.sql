@@ -94,17 +94,22 @@ lines as (
 {%- endif %}
 
 numbered_lines as (
-    -- a number per line (two lines may be equal on Spark, which gives no line numbers)
+    -- a number per line of each file (two lines may be equal on Spark, which gives no
+    -- line numbers): (source_table, _source, line_key) names one line
     select
         lines.*,
         row_number() over (
-            order by lines.source_table, lines._source, lines.line_number, lines.raw_line
+            partition by lines.source_table, lines._source
+            order by lines.line_number, lines.raw_line
         ) as line_key
     from lines
 ),
 
 erased_lines as (
-    select distinct numbered_lines.line_key
+    select distinct
+        numbered_lines.source_table,
+        numbered_lines._source,
+        numbered_lines.line_key
     from numbered_lines
     inner join erasures
         on {{ dbt.position(dbt.concat(["','", 'erasures.customer_id', "','"]),
@@ -127,7 +132,10 @@ final as (
         {{ loaded_at() }} as _loaded_at
     from numbered_lines
     left join erased_lines
-        on numbered_lines.line_key = erased_lines.line_key
+        on
+            numbered_lines.source_table = erased_lines.source_table
+            and numbered_lines._source = erased_lines._source
+            and numbered_lines.line_key = erased_lines.line_key
 )
 
 select * from final
