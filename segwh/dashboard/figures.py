@@ -131,11 +131,22 @@ def distribution(path: Path, segment: str, columns: list[str]) -> pd.DataFrame |
 
 
 @lru_cache(maxsize=1)
-def pareto_core_share() -> float:
-    """The var pareto_core_share as dbt_project.yml declares it (marts.channel_performance
-    uses the same for all customers; the dashboard applies it to any segment)."""
+def declared_pareto_core_share() -> float:
+    """The var pareto_core_share as dbt_project.yml declares it (its default)."""
     project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
     return float(project["vars"][PARETO_VAR])
+
+
+def pareto_core_share(path: Path) -> float:
+    """The Pareto share the warehouse at `path` was built with (marts.reporting_context,
+    where a `--vars` override of the build is recorded; marts.channel_performance uses the
+    same for all customers, the dashboard applies it to any segment); dbt_project.yml's
+    default for a warehouse built before the column existed."""
+    if PARETO_VAR in columns_of(path, "marts", "reporting_context"):
+        frame = query(path, f"select {PARETO_VAR} from marts.reporting_context")
+        if len(frame) and frame[PARETO_VAR].iloc[0] is not None:
+            return float(frame[PARETO_VAR].iloc[0])
+    return declared_pareto_core_share()
 
 
 def channel_pareto(
@@ -144,7 +155,7 @@ def channel_pareto(
     """Customers per acquisition channel, ranked, with the cumulative share (Pareto); the
     core is the channels ranked above which less than `share` (default: the var
     pareto_core_share) of the customers come."""
-    share = pareto_core_share() if share is None else share
+    share = pareto_core_share(path) if share is None else share
     frame = distribution(path, segment, ["acquisition_channel"])
     if frame is None:
         return None

@@ -134,7 +134,7 @@ def section_channels(path, segment: str) -> None:
         y=alt.Y("customers:Q"),
         color=alt.Color(
             "is_pareto_core:N",
-            title=f"in the first {figures.pareto_core_share() * 100:g} %",
+            title=f"in the first {figures.pareto_core_share(path) * 100:g} %",
             scale=alt.Scale(domain=[True, False], range=["#1f77b4", "#c7c7c7"]),
         ),
         tooltip=list(pareto.columns),
@@ -145,7 +145,7 @@ def section_channels(path, segment: str) -> None:
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), use_container_width=True)
     core = pareto[pareto["is_pareto_core"]]["acquisition_channel"].tolist()
     st.caption(
-        f"Channels bringing the first {figures.pareto_core_share() * 100:g} % of customers: "
+        f"Channels bringing the first {figures.pareto_core_share(path) * 100:g} % of customers: "
         f"{', '.join(core)}"
     )
 

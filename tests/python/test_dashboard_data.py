@@ -100,6 +100,24 @@ def test_channel_pareto_core_comes_from_the_var(acceptance_db: Path) -> None:
         assert list(pareto["is_pareto_core"]) == list(before < share)
 
 
+def test_pareto_share_is_the_one_the_warehouse_was_built_with(
+        acceptance_db: Path, tmp_path: Path) -> None:
+    """A build with --vars '{pareto_core_share: 0.5}' records 0.5 in
+    marts.reporting_context: the dashboard's core and its label follow the warehouse shown,
+    not dbt_project.yml's default; a warehouse without the column falls back to it."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(acceptance_db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.reporting_context set pareto_core_share = 0.5")
+    assert figures.pareto_core_share(copy) == 0.5
+    pareto = figures.channel_pareto(copy, warehouse.ALL_CUSTOMERS)
+    before = pareto["cumulative_share"].shift(fill_value=0.0)
+    assert list(pareto["is_pareto_core"]) == list(before < 0.5)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("alter table marts.reporting_context drop column pareto_core_share")
+    assert figures.pareto_core_share(copy) == figures.declared_pareto_core_share()
+
+
 def test_lookup_returns_one_profile_row(acceptance_db: Path) -> None:
     with duckdb.connect(str(acceptance_db), read_only=True) as con:
         customer_id = con.execute("select min(customer_id) from marts.customer_profile").fetchone()[
