@@ -116,7 +116,7 @@ rows_to_check as (
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
     union all
-    -- stored rows without an id whose customer was erased since (keyless_erasure_condition):
+    -- stored rows without an id whose order was erased since (keyless_erasure_condition):
     -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
     select
         {%- for column_name in base_columns('order_items', checked=false) %}
