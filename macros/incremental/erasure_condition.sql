@@ -6,7 +6,8 @@
     line is erased when its order is not clean and the hash of its order_id is among them:
     the caller has joined the clean orders as `order_id_reference` (reference_joins), and
     only the lines without a clean order are hashed (a few, not every line of a full build).
-    Products belong to no customer.
+    Products belong to no customer. keyless_erasure_condition states the same on built
+    relations, for the stored rows without an id that a refresh reads again.
 #}
 {% macro erasure_condition(table_name, relation_alias) -%}
     {%- set spec = raw_contract()[table_name] -%}

@@ -8,8 +8,10 @@ small extra carts file of day 1 (a file that is gone), and an erasure request fo
 customer with orders, sessions and carts. Erasures: one customer is erased from day 1 on
 (its rows are erased by the first build; day 2 delivers one of their orders and one line of
 it again, same ids), another on day 2 (erased by the refresh). The carts file holds a
-malformed line (too many fields) naming each erased customer. Test helpers only: the tests
-are in test_incremental.py.
+malformed line (too many fields) naming each erased customer, and the day-1 files of orders,
+order lines, sessions and carts a row without its id (missing_required) of each erased
+customer (a line: of one of their orders), delivered before the later one's erasure. Test
+helpers only: the tests are in test_incremental.py.
 """
 
 from __future__ import annotations
@@ -122,9 +124,32 @@ def malformed_lines(plan: Plan) -> str:
                                                  plan.erased_customer)))
 
 
+KEYLESS_TABLES = {"orders": "order_id", "order_items": "order_item_id",
+                  "sessions": "session_id", "carts": "cart_id"}
+
+
+def keyless_rows(table: str, plan: Plan) -> str:
+    """Rows without their id (quarantined missing_required) of the erased customers: per
+    customer a copy of one row of theirs (of `table`; order lines: of one of their orders)
+    with the id emptied, so its text still names them."""
+    key = KEYLESS_TABLES[table]
+    selects = []
+    for customer in (plan.early_erased_customer, plan.erased_customer):
+        owned = f"{trimmed('customer_id')} = '{customer}'"
+        if table == "order_items":
+            owned = (f"{trimmed('order_id')} in (select {trimmed('order_id')} "
+                     f"from {_raw('orders')} where {owned})")
+        selects.append(f"(select * replace (cast(null as varchar) as {key}) from {_raw(table)} "
+                       f"where {owned} and {trimmed(key)} is not null "
+                       f"order by {trimmed(key)} limit 1)")
+    return " union all ".join(selects)
+
+
 def _day_rows(table: str, day: int, plan: Plan) -> dict[str, str]:
     """The row sets of `table` on `day`: {delivery name: select}."""
     everything = f"select * from {_raw(table)}"
+    if table in KEYLESS_TABLES:
+        everything = f"select * from ({everything} union all {keyless_rows(table, plan)})"
     if table == "customers":
         odd = f"try_cast(substr({trimmed('customer_id')}, 2) as integer) % 2 = 1"
         parts = {"part-1": f"{everything} where not coalesce({odd}, false)"}

@@ -3,7 +3,7 @@
 -- the on-run-start hook prepare_raw_inputs recorded them while reading the files of this
 -- run. The quarantine lists them with reason malformed_row. A line of a table that names
 -- customers (raw_contract: customers, orders, sessions, carts) one of whose fields is an
--- erased customer's id (malformed_line_fields) is kept as a count only: is_erased, no
+-- erased customer's id (malformed_line_names_customer) is kept as a count only: is_erased, no
 -- text (docs/data-path.md "Erasure on request"). DuckDB: incremental, the lines of files
 -- read again or gone are replaced (delete_replaced_sources); the lines of files this run
 -- did not read stay, but a file holding a line of a customer erased since is written
@@ -16,11 +16,6 @@
     on_schema_change='fail',
     pre_hook="{{ delete_replaced_sources('_source') }}"
 ) }}
-{%- set customer_tables = [] %}
-{%- for table_name, spec in raw_contract().items() if spec.customer is not none %}
-{%- do customer_tables.append(table_name) %}
-{%- endfor %}
-
 with
 
 {% if raw_mode() == 'sample' -%}
@@ -53,10 +48,8 @@ scrubbed_sources as (
         stored._source
     from {{ this }} as stored
     inner join erasures
-        on {{ dbt.position(dbt.concat(["','", 'erasures.customer_id', "','"]),
-                           malformed_line_fields('stored.raw_line')) }} > 0
-    where stored.source_table in {{ sql_list(customer_tables) }}
-        and not stored.is_erased
+        on {{ malformed_line_names_customer('stored', 'erasures.customer_id') }}
+    where not stored.is_erased
 ),
 
 lines as (
@@ -112,9 +105,7 @@ erased_lines as (
         numbered_lines.line_key
     from numbered_lines
     inner join erasures
-        on {{ dbt.position(dbt.concat(["','", 'erasures.customer_id', "','"]),
-                           malformed_line_fields('numbered_lines.raw_line')) }} > 0
-    where numbered_lines.source_table in {{ sql_list(customer_tables) }}
+        on {{ malformed_line_names_customer('numbered_lines', 'erasures.customer_id') }}
 ),
 
 final as (

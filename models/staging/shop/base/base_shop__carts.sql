@@ -10,12 +10,16 @@
     unique_key='cart_id',
     on_schema_change='fail',
     pre_hook="{{ delete_replaced_rows('carts', 'cart_id') }}",
-    post_hook="{{ delete_placeholder_rows() }}"
+    post_hook=[
+        "{{ delete_placeholder_rows() }}",
+        "{{ delete_erased_keyless_rows('carts') }}"
+    ]
 ) }}
 {%- set plan = read_plan('carts') %}
 {%- if raw_mode() == 'sample' %}
 -- depends_on: {{ ref('carts') }}
 {%- endif %}
+-- depends_on: {{ ref('stg_shop__erasures') }}
 
 with
 
@@ -138,6 +142,15 @@ rows_to_check as (
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
+    union all
+    -- stored rows without an id whose customer was erased since (keyless_erasure_condition):
+    -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
+    select
+        {%- for column_name in base_columns('carts', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where {{ keyless_erasure_condition('carts', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (

@@ -10,7 +10,10 @@
     unique_key='order_item_id',
     on_schema_change='fail',
     pre_hook="{{ delete_replaced_rows('order_items', 'order_item_id') }}",
-    post_hook="{{ delete_placeholder_rows() }}"
+    post_hook=[
+        "{{ delete_placeholder_rows() }}",
+        "{{ delete_erased_keyless_rows('order_items') }}"
+    ]
 ) }}
 {%- set plan = read_plan('order_items') %}
 {%- if raw_mode() == 'sample' %}
@@ -112,6 +115,15 @@ rows_to_check as (
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
+    union all
+    -- stored rows without an id whose order was erased since (keyless_erasure_condition):
+    -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
+    select
+        {%- for column_name in base_columns('order_items', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where {{ keyless_erasure_condition('order_items', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (

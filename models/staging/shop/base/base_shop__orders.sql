@@ -9,12 +9,16 @@
     unique_key='order_id',
     on_schema_change='fail',
     pre_hook="{{ delete_replaced_rows('orders', 'order_id') }}",
-    post_hook="{{ delete_placeholder_rows() }}"
+    post_hook=[
+        "{{ delete_placeholder_rows() }}",
+        "{{ delete_erased_keyless_rows('orders') }}"
+    ]
 ) }}
 {%- set plan = read_plan('orders') %}
 {%- if raw_mode() == 'sample' %}
 -- depends_on: {{ ref('orders') }}
 {%- endif %}
+-- depends_on: {{ ref('stg_shop__erasures') }}
 
 with
 
@@ -143,6 +147,15 @@ rows_to_check as (
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
+    union all
+    -- stored rows without an id whose customer was erased since (keyless_erasure_condition):
+    -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
+    select
+        {%- for column_name in base_columns('orders', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where {{ keyless_erasure_condition('orders', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (

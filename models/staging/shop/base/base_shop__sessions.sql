@@ -10,12 +10,16 @@
     unique_key='session_id',
     on_schema_change='fail',
     pre_hook="{{ delete_replaced_rows('sessions', 'session_id') }}",
-    post_hook="{{ delete_placeholder_rows() }}"
+    post_hook=[
+        "{{ delete_placeholder_rows() }}",
+        "{{ delete_erased_keyless_rows('sessions') }}"
+    ]
 ) }}
 {%- set plan = read_plan('sessions') %}
 {%- if raw_mode() == 'sample' %}
 -- depends_on: {{ ref('sessions') }}
 {%- endif %}
+-- depends_on: {{ ref('stg_shop__erasures') }}
 
 with
 
@@ -119,6 +123,15 @@ rows_to_check as (
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
+    union all
+    -- stored rows without an id whose customer was erased since (keyless_erasure_condition):
+    -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
+    select
+        {%- for column_name in base_columns('sessions', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored_rows
+    where {{ keyless_erasure_condition('sessions', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (

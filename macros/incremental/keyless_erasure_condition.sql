@@ -1,0 +1,37 @@
+{#
+    Incremental run of base_shop__<table_name> (DuckDB): true for a stored row
+    (`relation_alias`) without an id (quarantined: missing_required), not scrubbed, that
+    belongs to an erased customer (docs/data-path.md "Erasure on request"). A refresh
+    decides stored rows again by their id (changed_ids), so such a row, stored before its
+    customer was erased, is found by this condition instead: the model reads it again
+    (erasure_condition then scrubs it) and the post-hook delete_erased_keyless_rows deletes
+    its stored copy. The same fact as erasure_condition, on built relations only (a hook
+    cannot read the ephemeral base_shop__erasures): the hash of its customer id is in
+    stg_shop__erasures; an order line: its order is not clean and the hash of its order_id
+    is the key of an erased base_shop__orders row. Only the few stored rows without an id
+    are hashed. False for customers (their id is the customer id) and products.
+#}
+{% macro keyless_erasure_condition(table_name, relation_alias) -%}
+    {%- set spec = raw_contract()[table_name] -%}
+    {%- set not_scrubbed_keyless = relation_alias ~ '.' ~ spec.key ~ ' is null and not '
+        ~ relation_alias ~ '.is_erased' -%}
+    {%- if spec.customer is not none and spec.customer != spec.key -%}
+    {{ not_scrubbed_keyless }}
+    and {{ sha256_hex(relation_alias ~ '.' ~ spec.customer) }} in (
+        select erasures.customer_id_hash from {{ ref('stg_shop__erasures') }} as erasures
+    )
+    {%- elif table_name == 'order_items' -%}
+    {%- set orders = (spec.references | selectattr('column', 'equalto', 'order_id') | first).model -%}
+    {{ not_scrubbed_keyless }}
+    and {{ relation_alias }}.order_id not in (
+        select clean_orders.order_id from {{ ref(orders) }} as clean_orders
+        where clean_orders.order_id is not null
+    )
+    and {{ sha256_hex(relation_alias ~ '.order_id') }} in (
+        select erased_orders.order_id from {{ ref('base_shop__orders') }} as erased_orders
+        where erased_orders.is_erased and erased_orders.order_id is not null
+    )
+    {%- else -%}
+    false
+    {%- endif -%}
+{%- endmacro %}
