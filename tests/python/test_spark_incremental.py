@@ -29,8 +29,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import raw_layouts
-from conftest import FIXTURE_AS_OF, SPARK_LOST_SCHEMA, output_of, output_tail
-from pyhive import hive
+from conftest import FIXTURE_AS_OF, output_of, output_tail
 from test_spark_equivalence import run_dbt_spark, vars_yaml
 
 from segwh.spark_cluster import Cluster
@@ -94,17 +93,6 @@ def as_parquet(deliveries: Path, target: Path) -> None:
                 os.replace(scratch, destination)
 
 
-def drop_project_schemas(cluster: Cluster) -> None:
-    """Drops every database of the cluster but `default` and the loss probe's."""
-    with hive.connect(host=cluster.host, port=cluster.ports["thrift"],
-                      username=os.environ.get("SPARK_USER", "dbt")) as connection:
-        cursor = connection.cursor()
-        cursor.execute("show databases")
-        for (name,) in cursor.fetchall():
-            if name not in ("default", SPARK_LOST_SCHEMA):
-                cursor.execute(f"drop database if exists `{name}` cascade")
-
-
 def warehouse_tables(warehouse: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     """Every table of SCHEMAS as its parquet files hold it: columns and rows (a table
     without a file: no columns, no rows)."""
@@ -132,10 +120,11 @@ def without_load_times(columns: list[str], rows: list[tuple]) -> tuple[list[str]
 def spark_refreshes(spark_cluster: Cluster,
                     tmp_path_factory: pytest.TempPathFactory) -> SparkRefreshes:
     tmp = tmp_path_factory.mktemp("spark_incremental")
-    raw_dir = tmp / "deliveries"
+    csv_dir, raw_dir = tmp / "deliveries_csv", tmp / "deliveries"
     with duckdb.connect() as con:
         plan = raw_layouts.plan_days(con)
-        raw_layouts.write_deliveries(con, raw_dir, 1, plan)
+        raw_layouts.write_deliveries(con, csv_dir, 1, plan)
+    as_parquet(csv_dir, raw_dir)
     raw_vars = vars_yaml({"raw_path": raw_dir.as_uri(), "as_of": FIXTURE_AS_OF})
     run = ["build", "--resource-type", "seed", "--resource-type", "model", "--select", *SELECT]
 
@@ -144,17 +133,14 @@ def spark_refreshes(spark_cluster: Cluster,
         assert result.returncode == 0, f"Spark {name} failed:\n{output_tail(result)}"
         return output_of(result)
 
-    drop_project_schemas(spark_cluster)
-    try:
-        build("day1", "--full-refresh")
-        with duckdb.connect() as con:
-            raw_layouts.write_deliveries(con, raw_dir, 2, plan)
-        refresh_output = build("day2")
-        incremental = warehouse_tables(spark_cluster.warehouse)
-        build("day2_full", "--full-refresh")
-        full = warehouse_tables(spark_cluster.warehouse)
-    finally:
-        drop_project_schemas(spark_cluster)
+    build("day1", "--full-refresh")
+    with duckdb.connect() as con:
+        raw_layouts.write_deliveries(con, csv_dir, 2, plan)
+    as_parquet(csv_dir, raw_dir)
+    refresh_output = build("day2")
+    incremental = warehouse_tables(spark_cluster.warehouse)
+    build("day2_full", "--full-refresh")
+    full = warehouse_tables(spark_cluster.warehouse)
     return SparkRefreshes(incremental, full, refresh_output, plan)
 
 
@@ -197,8 +183,9 @@ def test_spark_refresh_reads_only_new_and_changed_files(spark_refreshes: SparkRe
     source, loaded = columns.index("source_name"), columns.index("loaded_at")
     latest = max(row[loaded] for row in rows)
     read_now = {row[source] for row in rows if row[loaded] == latest}
-    assert read_now == {"customers/part-2.csv", "orders/part-2.parquet",
-                        "order_items/part-2.csv", "sessions/part-1.csv", "erasures.csv"}, rows
+    assert read_now == {"customers/part-2.parquet", "orders/part-2.parquet",
+                        "order_items/part-2.parquet", "sessions/part-1.parquet",
+                        "erasures.csv"}, rows
     assert "carts/part-extra.csv" not in {row[source] for row in rows}
     assert len(rows) == len(raw_layouts.RAW_TABLES) + 4  # part-1 each, 3 new files, erasures
     for table in INCREMENTAL_TABLES:
