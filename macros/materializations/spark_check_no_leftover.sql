@@ -10,8 +10,8 @@
         {{ exceptions.raise_compiler_error(
             'incremental ' ~ relation ~ ': ' ~ next_relation ~ ' exists: an earlier rewrite of '
             ~ relation ~ ' stopped before it finished and that table holds its next rows;'
-            ~ ' compare the two, put the right rows back (insert overwrite table ' ~ relation
-            ~ ' select * from ' ~ next_relation ~ ') or build it with --full-refresh, drop '
-            ~ next_relation ~ ' and refresh again (docs/refresh.md, "On Spark")') }}
+            ~ ' compare the two; put the right rows back (insert overwrite table ' ~ relation
+            ~ ' select * from ' ~ next_relation ~ ') and drop ' ~ next_relation ~ ', or drop it'
+            ~ ' and rebuild ' ~ relation ~ ' with --full-refresh (docs/refresh.md, "On Spark")') }}
     {%- endif -%}
 {% endmacro %}

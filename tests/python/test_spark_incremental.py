@@ -150,6 +150,8 @@ def test_spark_refresh_equals_full_build(spark_refreshes: SparkRefreshes) -> Non
     aside), and no scratch table of the materialization is left."""
     incremental, full = spark_refreshes.incremental, spark_refreshes.full
     assert set(incremental) == set(full)
+    scratch = [name for name in incremental if name.endswith(("__new", "__next"))]
+    assert not scratch, f"scratch tables left by the refresh: {scratch}"
     assert {f"staging.{table}" for table in INCREMENTAL_TABLES} <= set(full)
     differences = []
     for name in sorted(full):
