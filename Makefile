@@ -48,10 +48,11 @@ dbt-build: venv ## dbt build with every data and unit test, into a throwaway war
 	@mkdir -p build
 	DUCKDB_PATH=$(CURDIR)/build/test-warehouse.duckdb $(BIN)/dbt build
 
-# two workers, one test file at a time each (files share their builds), taken in the order
-# of conftest.SLOWEST_FILES: the Spark equivalence starts at once on its own worker
+# two workers, one test file at a time each (files share their builds; the Spark files go
+# together, on one cluster), taken in the order of conftest.SLOWEST_FILES: the Spark tests
+# start at once on their own worker
 pytest: venv browser-deps ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
-	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
+	$(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
 

@@ -2,13 +2,12 @@
     The sources of the earlier loads that this run can build on, from the ledger
     stg_shop__raw_sources: {'full': true|false, 'sources': {table: {source: {'size',
     'modified', 'watermark'}}}}. `full` (read everything, keep nothing) when there is no
-    ledger yet, on --full-refresh, on an engine whose staging tables are rebuilt every run
-    (Spark: plain tables), when a staging base table is missing, or when the ledger was
-    written under other reading settings (raw_parse_context).
+    ledger yet, on --full-refresh, when a staging base table is missing, or when the ledger
+    was written under other reading settings (raw_parse_context).
 #}
 {% macro previous_raw_sources() %}
     {%- set nothing = {'full': true, 'sources': {}} -%}
-    {%- if flags.FULL_REFRESH or base_table_materialization() != 'incremental' -%}
+    {%- if flags.FULL_REFRESH -%}
         {{ return(nothing) }}
     {%- endif -%}
     {%- set ledger = existing_model_relation('stg_shop__raw_sources') -%}

@@ -45,17 +45,25 @@ BUILD_WITHOUT_UNIT_TESTS = ("build", "--exclude-resource-type", "unit_test")
 DBT_TIMEOUT_SECONDS = 600
 OUTPUT_TAIL_CHARS = 4000
 
-# The test files that take longest, longest first. `make pytest` runs the files on two
-# workers (pytest-xdist --dist loadfile --no-loadscope-reorder), which take files in
-# collection order: the long ones start at once, each on its own worker, and the short
-# ones fill in around them instead of one long file starting last.
-SLOWEST_FILES = ("test_spark_equivalence.py", "test_refresh.py", "test_incremental.py")
+# The test files that take longest, longest first. `make pytest` runs the tests on two
+# workers (pytest-xdist --dist loadgroup --no-loadscope-reorder): each file is one group
+# (its module fixtures build once), but the Spark files form one group, so that one worker
+# runs them all on one local cluster (fixture spark_cluster is per worker) and
+# test_spark_equivalence comes first. Workers take groups in collection order: the long
+# ones start at once, each on its own worker, and the short ones fill in around them.
+SLOWEST_FILES = ("test_spark_equivalence.py", "test_spark_incremental.py", "test_spark_cluster.py",
+                 "test_refresh.py", "test_incremental.py")
+SPARK_FILES = ("test_spark_equivalence.py", "test_spark_incremental.py", "test_spark_cluster.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Collects SLOWEST_FILES first (in that order); every other file keeps its place."""
+    """Collects SLOWEST_FILES first (in that order; every other file keeps its place) and
+    puts each test in its xdist group: its file, or "spark" for SPARK_FILES."""
     rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    for item in items:
+        group = "spark" if item.path.name in SPARK_FILES else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def dbt_executable() -> Path:

@@ -11,11 +11,13 @@ above read only these and are the same SQL on both runs). Day 1 is built with
 --full-refresh, day 2 with a plain refresh (the incremental path: the project's Spark
 incremental materialization, macros/materializations/incremental.sql), then day 2 again
 with --full-refresh. Each warehouse state is read from the cluster's parquet files with
-DuckDB. The project's schemas on the cluster are dropped before and after (the cluster is
-shared with test_spark_equivalence, which builds the same schemas).
+DuckDB. The cluster is the one test_spark_equivalence builds on (the same worker and
+xdist group, after it: conftest.SPARK_FILES), which writes the same schemas: day 1 is built
+with --full-refresh, so what that module left is replaced, not refreshed.
 
-Three Spark builds of ~25 models: far over the 120 s a test may add to `make test` on this
-machine, hence the marker `spark_incremental` (pytest -m 'not spark_incremental' skips it).
+Three Spark builds of ~25 models (4-6.5 min on this machine under load): run by `make
+test`; the marker `spark_incremental` lets a quick local run leave it out (pytest -m 'not
+spark_incremental').
 """
 
 from __future__ import annotations
