@@ -28,9 +28,10 @@ LABEL_KWARGS_CHARS = 120
 # them out of production builds (docs.getdbt.com/docs/build/unit-tests, "When to run unit
 # tests"). Every data test still runs on the build.
 BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
-# dbt's debug log (logs/dbt.log): when the adapter is ready and when the manifest is
+# what dbt prints when it cannot reuse its parse state (and parses the whole project)
 UNABLE_TO_PARTIAL_PARSE = "Unable to do partial parsing because "
 NODE_START = re.compile(r"\b\d+ of \d+ START (?!hook:)")  # dbt's first line per node
+# the time of a line of dbt's debug log (logs/dbt.log), to the microsecond
 LOG_TIME = re.compile(r"(\d\d):(\d\d):(\d\d(?:\.\d+)?) \[")
 
 
