@@ -125,10 +125,12 @@ class DbtState:
 
     def restore(self, target: Path) -> bool:
         """Puts the kept parse state into dbt's `target` folder; whether there was one."""
+        if not self.parse_state.is_file():  # none kept yet: dbt parses in full
+            return False
         try:
             target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.parse_state, target / PARSE_STATE)
-        except OSError:  # none kept yet, or no room for it: dbt parses in full
+        except OSError:  # no room for it: dbt parses in full
             return False
         return True
 
