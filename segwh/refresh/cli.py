@@ -7,7 +7,8 @@
 
 `run` (the default) builds the whole dbt project into a new file (a copy of the published
 one, so that the segment history carries on) that has the published file's name, in a
-private folder beside it; runs every dbt test (`--full-refresh`: rebuilds the incremental
+private folder beside it; runs every dbt data test, not the unit tests (they test the code
+on fixed inputs: `make test` and CI run them) (`--full-refresh`: rebuilds the incremental
 tables from all raw rows, e.g. after old data was restated), checks source freshness
 (raw_path / raw_schema modes), validates every published mart with the Great Expectations
 suites in gx/expectations/, checks that every table and view answers from a read-only

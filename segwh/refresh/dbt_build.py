@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,17 @@ from segwh.refresh.outcome import EXIT_DBT_FAILED, EXIT_STALE_SOURCES, RefreshFa
 from segwh.refresh.run import PAUSE_ENV, Run
 
 LABEL_KWARGS_CHARS = 120
+# The production build leaves out dbt's unit tests: they check the models' logic on fixed
+# inputs, so they say nothing about the day's data and pass or fail with the code, which
+# `make test` (its dbt build) and CI test before a release; dbt Labs recommends keeping
+# them out of production builds (docs.getdbt.com/docs/build/unit-tests, "When to run unit
+# tests"). Every data test still runs on the build.
+BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
+# what dbt prints when it cannot reuse its parse state (and parses the whole project)
+UNABLE_TO_PARTIAL_PARSE = "Unable to do partial parsing because "
+NODE_START = re.compile(r"\b\d+ of \d+ START (?!hook:)")  # dbt's first line per node
+# the time of a line of dbt's debug log (logs/dbt.log), to the microsecond
+LOG_TIME = re.compile(r"(\d\d):(\d\d):(\d\d(?:\.\d+)?) \[")
 
 
 def _die_with_parent() -> None:
@@ -39,7 +51,7 @@ def run_env(run: Run) -> dict[str, str]:
     says otherwise, and never the refresh's own test hook."""
     assert run.build is not None
     profiles = os.environ.get("DBT_PROFILES_DIR") or str(run.project_dir)
-    env = dbt_env(run.build, run.run_dir / "duckdb_tmp",
+    env = dbt_env(run.dbt_path or run.build, run.layout.dbt_state.spill_dir,
                   {"DBT_PROFILES_DIR": profiles, "DBT_PROJECT_DIR": str(run.project_dir)})
     env.pop(PAUSE_ENV, None)
     return env
@@ -53,9 +65,49 @@ def command(run: Run, args: list[str], target: Path, logs: Path) -> list[str]:
     return line
 
 
-def run_dbt_build(run: Run) -> dict[str, Any]:
+def prepare_dbt(run: Run) -> None:
+    """Gives dbt the build file at its stable path and the last run's parse state
+    (files.DbtState): with the same connection info, the same --vars and an unchanged
+    project, dbt parses only what changed instead of the whole project."""
+    assert run.build is not None
+    run.dbt_path = run.layout.dbt_state.point_at(run.build)
+
+
+def parse_info(output: list[str], log_file: Path) -> dict[str, Any]:
+    """Whether dbt reused its parse state ("partial") or parsed the whole project, why,
+    and the seconds from the adapter's registration to the manifest (dbt's debug log)."""
+    reasons = [text.split(UNABLE_TO_PARTIAL_PARSE, 1)[1].strip().rstrip(".")
+               for text in output if UNABLE_TO_PARTIAL_PARSE in text]
+    info: dict[str, Any] = {"partial": not reasons, "full_parse_reason": reasons[0]
+                            if reasons else None, "seconds": None}
+    start = None
+    try:
+        with open(log_file, encoding="utf-8", errors="replace") as log:
+            for text in log:
+                found = LOG_TIME.search(text)
+                if not found:
+                    continue
+                moment = int(found[1]) * 3600 + int(found[2]) * 60 + float(found[3])
+                if start is None and "Registered adapter" in text:
+                    start = moment
+                elif start is not None and ("Found " in text or "Performance info" in text):
+                    info["seconds"] = round((moment - start) % 86400, 3)
+                    break
+    except OSError:
+        pass
+    return info
+
+
+def run_dbt_build(run: Run, on_nodes_start: Callable[[], object] | None = None
+                  ) -> dict[str, Any]:
+    """`dbt build` on the build file; `on_nodes_start` is called once dbt has parsed the
+    project and run its on-run-start hooks (the raw data is readable) and starts on the
+    models."""
     target, logs = run.run_dir / "target", run.run_dir / "logs"
-    line = command(run, ["build"], target, logs)
+    prepare_dbt(run)
+    state = run.layout.dbt_state
+    state.restore(target)
+    line = command(run, list(BUILD_ARGS), target, logs)
     if run.full_refresh:
         line.append("--full-refresh")
     run.say("dbt build started: " + " ".join(line[1:]))
@@ -72,14 +124,22 @@ def run_dbt_build(run: Run) -> dict[str, Any]:
     )
     run.dbt_process = process
     assert process.stdout is not None
+    output: list[str] = []  # the lines before the first node (dbt's parse)
     for text in process.stdout:
         run.log_line("  dbt| " + text.rstrip("\n"))
         output_tail = (output_tail + [text.rstrip()])[-60:]
+        if len(output) < 40:
+            output.append(text.rstrip())
+        if on_nodes_start is not None and NODE_START.search(text):
+            on_nodes_start()
+            on_nodes_start = None
     code = process.wait()
     run.dbt_process = None
     seconds = round(time.monotonic() - started, 3)
+    state.keep(target)
     results = read_run_results(target)
-    summary = {"exit_code": code, "seconds": seconds, **results}
+    summary = {"exit_code": code, "seconds": seconds,
+               "parse": parse_info(output, logs / "dbt.log"), **results}
     run.summary["dbt"] = summary
     if code != 0:
         raise RefreshFailed(
@@ -111,12 +171,16 @@ def check_source_freshness(run: Run) -> dict[str, Any]:
         run.say(f"source freshness not checked: {why}")
         return {"checked": False, "reason": why}
     target, logs = run.run_dir / "freshness-target", run.run_dir / "freshness-logs"
+    state = run.layout.dbt_state
+    state.restore(target)  # the build's: same file, same spill folder, same --vars
     line = command(run, ["source", "freshness", "--output", str(target / "sources.json")],
                    target, logs)
     result = subprocess.run(line, cwd=run.project_dir, env=run_env(run),
                             capture_output=True, text=True, check=False)
     for text in (result.stdout + result.stderr).splitlines():
         run.log_line("  dbt| " + text)
+    state.keep(target)
+    parse = parse_info(result.stdout.splitlines()[:40], logs / "dbt.log")
     sources_json = target / "sources.json"
     if not sources_json.exists():
         lines = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
@@ -128,7 +192,7 @@ def check_source_freshness(run: Run) -> dict[str, Any]:
         }
         for item in json.loads(sources_json.read_text(encoding="utf-8"))["results"]
     }
-    summary = {"checked": True, "mode": run.freshness, "sources": statuses}
+    summary = {"checked": True, "mode": run.freshness, "sources": statuses, "parse": parse}
     run.summary["freshness"] = summary
     stale = sorted(name for name, item in statuses.items() if item["status"] != "pass")
     run.say("source freshness: " + (", ".join(

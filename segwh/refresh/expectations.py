@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -99,6 +100,26 @@ def keep_pyspark_connect_out() -> None:
 def _quiet_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def _import_gx() -> None:
+    # imported here, not at the top: Great Expectations takes seconds to import (scipy,
+    # altair, pandas; ~5 s, twice that on a loaded machine) and reads GX_ANALYTICS_ENABLED
+    # when imported (set just before); `status` and `rollback` never need it
+    import great_expectations  # noqa: F401
+
+
+def preload() -> threading.Thread:
+    """Starts importing Great Expectations in a background thread while dbt builds the
+    models (the refresh only waits for dbt then), so that the import is done by the time
+    `validate` needs it (which imports it again: at once, or it waits for the thread's
+    import to finish). Not a daemon thread: a refresh that fails before `validate` waits
+    for the import to end before it exits."""
+    _quiet_gx()
+    keep_pyspark_connect_out()
+    thread = threading.Thread(target=_import_gx, name="import-great-expectations")
+    thread.start()
+    return thread
 
 
 def validate(

@@ -18,6 +18,7 @@ from pathlib import Path
 BUILD_PREFIX = ".refresh-"
 # build folders of refreshes before the per-warehouse layout (one per directory)
 LEGACY_BUILD_PATTERN = re.compile(r"^\.refresh-(?P<pid>\d+)-[0-9TZ]+\.duckdb(\.wal)?$")
+PARSE_STATE = "partial_parse.msgpack"  # dbt's own name for it, in its target folder
 VERSION_PATTERN = re.compile(r"^(?P<stem>.+)-(?P<version>\d{8}T\d{9}Z)\.duckdb$")
 
 
@@ -33,6 +34,8 @@ class Layout:
     - ``<name>.refresh-runs/<run>/``: each run's log and summary;
     - ``<name>.refresh-last.json``: the summary of the last run;
     - ``<name>.erasures-applied``: the hashes of the customers whose erasure is done;
+    - ``<name>.refresh-dbt/``: what keeps dbt's view of the build the same from run to
+      run, so that dbt can reuse its parse state (``DbtState``);
     - ``versions/<stem>-<version>.duckdb``: the kept versions.
     """
 
@@ -59,6 +62,10 @@ class Layout:
         return self.directory / f"{self.name}.erasures-applied"
 
     @property
+    def dbt_state(self) -> DbtState:
+        return DbtState(self.directory / f"{self.name}.refresh-dbt", self.name)
+
+    @property
     def last_summary(self) -> Path:
         return self.directory / f"{self.name}.refresh-last.json"
 
@@ -71,6 +78,79 @@ class Layout:
         return re.compile(
             rf"^{re.escape(BUILD_PREFIX + self.name)}-(?P<pid>\d+)-(?P<stamp>[0-9TZ]+)$"
         )
+
+
+@dataclass(frozen=True)
+class DbtState:
+    """``<name>.refresh-dbt/``: the same paths for dbt in every refresh of one warehouse.
+
+    dbt re-parses the whole project (~10 s) unless its parse state
+    (``partial_parse.msgpack``) was written with the same connection info, which for
+    dbt-duckdb includes the file's path and ``temp_directory``. A build file has a new
+    folder per run, so dbt is given it through ``build``, a symlink to that folder
+    (repointed by each run, under the lock), and DuckDB spills to ``duckdb_tmp``; the
+    parse state of the last dbt command is kept as ``partial_parse.msgpack``. dbt still
+    checks the state (dbt version, --vars, profile, dbt_project.yml, every file's
+    checksum) and parses again what changed, or everything.
+    """
+
+    directory: Path
+    name: str
+
+    @property
+    def link(self) -> Path:
+        return self.directory / "build"
+
+    @property
+    def spill_dir(self) -> Path:
+        return self.directory / "duckdb_tmp"
+
+    @property
+    def parse_state(self) -> Path:
+        return self.directory / PARSE_STATE
+
+    def point_at(self, build: Path) -> Path:
+        """The path dbt is given for `build`: ``build/<name>`` through the link, or
+        `build` itself where no symlink can be made (dbt then parses in full)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".build.{os.getpid()}.tmp"
+        try:
+            tmp.unlink(missing_ok=True)
+            os.symlink(os.path.relpath(build.parent, self.directory), tmp)
+            os.replace(tmp, self.link)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            return build
+        return self.link / build.name
+
+    def restore(self, target: Path) -> bool:
+        """Puts the kept parse state into dbt's `target` folder; whether there was one."""
+        if not self.parse_state.is_file():  # none kept yet: dbt parses in full
+            return False
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.parse_state, target / PARSE_STATE)
+        except OSError:  # no room for it: dbt parses in full
+            return False
+        return True
+
+    def keep(self, target: Path) -> None:
+        """Keeps the parse state dbt wrote into `target`, whole or not at all (a state
+        that cannot be kept, on a full disk, only costs the next run a full parse)."""
+        written = target / PARSE_STATE
+        tmp = self.directory / f".{PARSE_STATE}.{os.getpid()}.tmp"
+        try:
+            shutil.copyfile(written, tmp)
+            os.replace(tmp, self.parse_state)
+        except OSError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def clean_up(self) -> None:
+        """At the end of a run: the link (its build folder is gone) and the spill files."""
+        self.link.unlink(missing_ok=True)
+        shutil.rmtree(self.spill_dir, ignore_errors=True)
 
 
 def pid_alive(pid: int) -> bool:

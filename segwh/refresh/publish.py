@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -92,7 +91,9 @@ def execute_run(run: Run) -> int:
         run.summary["previous_row_counts"] = previous_counts
         run.stage("copied")
 
-        run_dbt_build(run)
+        # Great Expectations is imported while dbt builds the models (the refresh only
+        # waits then), not while dbt parses or checks the raw data in its hooks
+        run_dbt_build(run, on_nodes_start=expectations.preload)
         run.stage("built")
         check_source_freshness(run)
 
@@ -154,8 +155,9 @@ def execute_run(run: Run) -> int:
             process.wait()
         if run.build is not None:
             files.remove_build(run.build)
-        if run.run_dir.exists():  # DuckDB's spill files are of no use after the run
-            shutil.rmtree(run.run_dir / "duckdb_tmp", ignore_errors=True)
+        # DuckDB's spill files are of no use after the run; the link named a build folder
+        # that is gone (published or removed); dbt's parse state stays for the next run
+        layout.dbt_state.clean_up()
         lock.release()
 
 

@@ -41,6 +41,7 @@ class Run:
     summary: dict[str, Any] = field(default_factory=dict)
     log: TextIO | None = None
     build: Path | None = None
+    dbt_path: Path | None = None  # the build file as dbt sees it (files.DbtState)
     dbt_process: subprocess.Popen[str] | None = None
 
     @property

@@ -7,14 +7,12 @@ published warehouse, so that each test pays for at most one or two dbt builds. T
 publish runs side by side with a refresh of another warehouse in the same directory (with
 --full-refresh), so that one pair of builds shows both.
 
-Two things keep the dbt builds short, neither touches the refresh under test:
-* the refreshes' builds leave out the project's unit tests (DBT_EXCLUDE_RESOURCE_TYPES,
-  like conftest.BUILD_WITHOUT_UNIT_TESTS): they read no warehouse data and `make
-  dbt-build` runs them; every model and data test still runs;
-* the tests whose subject is the refresh around the build (SIGKILL at a late stage, the
-  refresh that takes over, the freshness gate) run it with `--dbt` set to the fixture
-  `quick_dbt`: `dbt build` rebuilds one model on the build file, which is a copy of the
-  published warehouse and so stays complete; `dbt source freshness` is dbt's own.
+The refresh itself leaves out dbt's unit tests (as in production; `make dbt-build` runs
+them) and lets `dbt source freshness` reuse the build's parse state. The tests whose
+subject is the refresh around the build (SIGKILL at a late stage, the refresh that takes
+over, the freshness gate) run it with `--dbt` set to the fixture
+`quick_dbt`: `dbt build` rebuilds one model on the build file, which is a copy of the
+published warehouse and so stays complete; `dbt source freshness` is dbt's own.
 """
 
 from __future__ import annotations
@@ -84,9 +82,8 @@ def refresh_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("SEGWH_REFRESH_PAUSE_AT", None)
     env.pop("DUCKDB_PATH", None)
-    env.update({"DBT_PROFILES_DIR": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT),
-                # the unit tests read no warehouse data (make dbt-build runs them)
-                "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test", **extra})
+    env.pop("DBT_EXCLUDE_RESOURCE_TYPES", None)  # what the refresh leaves out is its own
+    env.update({"DBT_PROFILES_DIR": str(REPO_ROOT), "PYTHONPATH": str(REPO_ROOT), **extra})
     return env
 
 
@@ -155,6 +152,12 @@ def assert_complete_warehouse(database: Path) -> None:
             assert rows == members, f"segments.{segment}: {rows} rows, summary says {members}"
         for relation in ("segment_membership_history", "segment_transitions"):
             con.execute(f"select count(*) from marts.{relation}").fetchone()
+
+
+def log_line(run_dir: Path, text: str) -> str:
+    """The first line of a run's refresh.log that contains `text`."""
+    log = (run_dir / "refresh.log").read_text()
+    return next(line for line in log.splitlines() if text in line)
 
 
 def build_files(directory: Path) -> list[str]:
@@ -332,22 +335,36 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return published
 
 
-@pytest.fixture(scope="session")
-def quick_dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `dbt` for the refresh's --dbt: `dbt build` rebuilds QUICK_BUILD_MODEL only (and
-    its data tests); any other command is dbt's own. The real dbt replaces this script's
-    process (exec), so the refresh's dbt child is dbt itself."""
-    script = tmp_path_factory.mktemp("quick_dbt") / "dbt"
+def dbt_wrapper(directory: Path, build_args: list[str]) -> Path:
+    """A `dbt` for the refresh's --dbt: `dbt build` gets `build_args` added; any other
+    command is dbt's own. The real dbt replaces this script's process (exec), so the
+    refresh's dbt child is dbt itself."""
+    script = directory / "dbt"
     script.write_text(textwrap.dedent(f"""\
         #!{sys.executable}
         import os, sys
         args = sys.argv[1:]
         if args[:1] == ["build"]:
-            args += ["--select", {QUICK_BUILD_MODEL!r}]
+            args += {build_args!r}
         os.execv({str(dbt_executable())!r}, [{str(dbt_executable())!r}, *args])
         """))
     script.chmod(0o755)
     return script
+
+
+@pytest.fixture(scope="session")
+def quick_dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`dbt build` rebuilds QUICK_BUILD_MODEL only (and its data tests)."""
+    return dbt_wrapper(tmp_path_factory.mktemp("quick_dbt"), ["--select", QUICK_BUILD_MODEL])
+
+
+@pytest.fixture(scope="session")
+def models_only_dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`dbt build` of every model without the data tests: for the tests whose subject is
+    what the refresh does with the models' output (expectations, erasure); the baseline
+    and the second publish run every data test."""
+    return dbt_wrapper(tmp_path_factory.mktemp("models_only_dbt"),
+                       ["--exclude-resource-type", "test"])
 
 
 def copy_published(baseline: Path, directory: Path) -> Path:
@@ -357,12 +374,15 @@ def copy_published(baseline: Path, directory: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def second_publish(baseline: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def second_publish(baseline: Path, models_only_dbt: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A refresh on unchanged input over a copy of the baseline, while another process
     holds the published file open read-only and keeps querying it; and, side by side in
     the same directory, a refresh of another warehouse (`other.duckdb`, also a copy of the
     baseline, with a planted session row and 22 old run folders) with --full-refresh,
-    started once the first one's dbt build runs."""
+    started once the first one's dbt build runs. (The second one rebuilds every model
+    without the data tests, which the baseline and the first one run: its subject is
+    what --full-refresh rebuilds and two refreshes side by side.)"""
     directory = tmp_path_factory.mktemp("second")
     published = copy_published(baseline, directory)
     other = directory / "other.duckdb"
@@ -381,7 +401,8 @@ def second_publish(baseline: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     started = time.monotonic()
     first = start_refresh(published, directory / "first.out", "run")
     wait_for_text(directory / "first.out", "dbt build started", first)
-    sibling = start_refresh(other, directory / "other.out", "run", "--full-refresh")
+    sibling = start_refresh(other, directory / "other.out", "run", "--full-refresh",
+                            dbt=models_only_dbt)
     code = first.wait(timeout=REFRESH_TIMEOUT)
     seconds = time.monotonic() - started
     time.sleep(0.5)  # a few more reads on the old connection after the publish
@@ -438,7 +459,36 @@ def test_first_refresh_publishes_a_complete_warehouse_with_a_summary(baseline: P
     run_dir = next(Layout(baseline).runs_dir.iterdir())
     log = (run_dir / "refresh.log").read_text()
     assert "published version" in log and "audit: all" in log
-    assert not (run_dir / "duckdb_tmp").exists()
+    state = Layout(baseline).dbt_state
+    assert not state.spill_dir.exists() and not state.link.is_symlink()
+    assert state.parse_state.is_file()
+
+
+def test_the_refresh_runs_every_data_test_and_no_unit_test(baseline: Path):
+    """dbt's unit tests check the models' logic on fixed inputs (`make test` and CI run
+    them); the production build leaves them out and runs every data test."""
+    run_dir = next(Layout(baseline).runs_dir.iterdir())
+    ran = [r["unique_id"] for r in
+           json.loads((run_dir / "target" / "run_results.json").read_text())["results"]]
+    assert [node for node in ran if node.startswith("unit_test.")] == []
+    manifest = json.loads((run_dir / "target" / "manifest.json").read_text())
+    data_tests = {node for node in manifest["nodes"] if node.startswith("test.")}
+    assert manifest["unit_tests"], "the project has unit tests: nothing left out"
+    assert data_tests and data_tests <= set(ran)
+    summary = last_summary(baseline)["dbt"]
+    assert {test["unique_id"] for test in summary["tests"]} == data_tests
+    assert "--exclude-resource-type unit_test" in log_line(run_dir, "dbt build started")
+
+
+def test_source_freshness_reuses_the_builds_parse_state(baseline: Path):
+    """The first refresh of a warehouse parses the project in full; `dbt source freshness`
+    after it runs on the same file path, spill folder and --vars, so dbt reuses the parse
+    state the build left instead of parsing everything again."""
+    summary = last_summary(baseline)
+    assert summary["dbt"]["parse"]["partial"] is False
+    assert summary["dbt"]["parse"]["full_parse_reason"].startswith("saved manifest not found")
+    assert summary["freshness"]["parse"]["partial"] is True, summary["freshness"]["parse"]
+    assert summary["freshness"]["parse"]["full_parse_reason"] is None
     with duckdb.connect(str(baseline), read_only=True) as con:
         current = con.execute(
             "select count(*) from marts.segment_membership_history where is_current"
@@ -579,7 +629,7 @@ def test_run_folders_keep_only_a_log_and_a_summary_once_older(second_publish: di
         assert sorted(p.name for p in run.iterdir()) == ["refresh.log", "summary.json"], run
     current = runs[-1]
     assert current not in old and (current / "target" / "manifest.json").exists()
-    assert not (current / "duckdb_tmp").exists()
+    assert not Layout(second_publish["other"]).dbt_state.spill_dir.exists()
 
 
 def test_a_failing_dbt_test_is_named_by_what_it_checks(baseline: Path, tmp_path: Path):
@@ -653,6 +703,9 @@ def test_sigkill_late_leaves_published_unchanged_and_a_waiting_refresh_takes_ove
     assert build_files(tmp_path) == []
     assert version_of(published) > old_version
     assert_complete_warehouse(published)
+    # the killed refresh's dbt build kept its parse state: the next refresh of this
+    # warehouse (same paths for dbt, same --vars) parses only what changed
+    assert last_summary(published)["dbt"]["parse"]["partial"] is True
 
 
 def test_failed_dbt_build_publishes_nothing(baseline: Path, tmp_path: Path):
@@ -670,11 +723,14 @@ def test_failed_dbt_build_publishes_nothing(baseline: Path, tmp_path: Path):
     assert build_files(tmp_path) == []
 
 
-def test_failed_expectation_publishes_nothing(baseline: Path, tmp_path: Path):
+def test_failed_expectation_publishes_nothing(
+    baseline: Path, models_only_dbt: Path, tmp_path: Path
+):
     """A bad load (2,000 placeholder accounts appended to customers.csv: valid rows, so dbt
     passes, and the incremental event models keep their state) fails a suite that allows
     at most 5 VIPs, and the change band (the population grows fivefold): exit 5, the reason
-    names the expectation; nothing published."""
+    names the expectation; nothing published. (Every model is rebuilt, without dbt's data
+    tests and source freshness: what is tested happens after them.)"""
     published = copy_published(baseline, tmp_path)
     before = sha256(published)
     raw = tmp_path / "raw"
@@ -695,7 +751,8 @@ def test_failed_expectation_publishes_nothing(baseline: Path, tmp_path: Path):
     )
     (suites / "segments.vip.json").write_text(json.dumps(vip))
     result = run_refresh(
-        published, "run", "--expectations", str(suites), vars={**FIXTURE_VARS, "raw_path": str(raw)}
+        published, "run", "--expectations", str(suites), "--freshness", "skip",
+        vars={**FIXTURE_VARS, "raw_path": str(raw)}, dbt=models_only_dbt,
     )
     assert result.returncode == EXIT_EXPECTATION_FAILED, result.stdout[-2000:] + result.stderr
     reason = result.stderr.strip().splitlines()[-1]
@@ -803,11 +860,13 @@ def without_customer(source: Path, target: Path, customer_id: str, version: str)
 
 
 def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
-    baseline: Path, tmp_path: Path
+    baseline: Path, models_only_dbt: Path, tmp_path: Path
 ):
     """A refresh whose raw data asks to erase a customer publishes, then removes the kept
     version that held them (the file it replaced) and the export files written from it;
-    a kept version without the customer, and its exports, stay."""
+    a kept version without the customer, and its exports, stay. (Every model is rebuilt,
+    without dbt's data tests and source freshness: test_incremental.py tests the build's
+    erasure, this test what the refresh does after the publish.)"""
     directory = tmp_path / "published"
     (directory / "versions").mkdir(parents=True)
     held = version_of(baseline)
@@ -839,8 +898,9 @@ def test_erasure_removes_every_kept_version_and_export_that_held_the_customer(
     (raw / "erasures.csv").write_text(f"customer_id\n {erased} \n")
     project, own_model = project_with_erasures(tmp_path)
     result = subprocess.run(
-        [*refresh_command(published, "run", vars={**FIXTURE_VARS, "raw_path": str(raw)}),
-         "--project-dir", str(project)],
+        [*refresh_command(published, "run", vars={**FIXTURE_VARS, "raw_path": str(raw)},
+                          dbt=models_only_dbt),
+         "--project-dir", str(project), "--freshness", "skip"],
         cwd=REPO_ROOT, env=refresh_env(), capture_output=True, text=True,
         timeout=REFRESH_TIMEOUT, check=False,
     )

@@ -358,3 +358,43 @@ def test_make_metrics_on_a_half_built_warehouse_names_what_is_missing(
     assert "dbt parse" in result.stdout
     assert f"{database} has no semantic." in line and "make build" in line
     assert "mf query" not in result.stdout
+
+
+# --- the refresh: dbt's stable paths and parse state ------------------------------------------
+
+
+def test_dbt_state_gives_dbt_one_path_per_warehouse_and_keeps_its_parse_state(tmp_path: Path):
+    """The paths dbt sees stay the same from run to run (a symlink repointed at each run's
+    build folder), the parse state is kept whole, and where no symlink can be made dbt
+    gets the build file itself (it then parses in full, nothing breaks)."""
+    layout = refresh.files.Layout(tmp_path / "warehouse.duckdb")
+    state = layout.dbt_state
+    paths = []
+    for pid in (101, 102):
+        build = layout.build_file(pid, "20250101T000000000Z")
+        build.parent.mkdir()
+        paths.append(state.point_at(build))
+        assert paths[-1].resolve() == build.resolve()
+    assert paths[0] == paths[1] == state.link / "warehouse.duckdb"
+
+    target = tmp_path / "run" / "target"
+    assert state.restore(target) is False  # nothing kept yet: dbt parses in full
+    target.mkdir(parents=True)
+    (target / "partial_parse.msgpack").write_bytes(b"state one")
+    state.keep(target)
+    (target / "partial_parse.msgpack").unlink()
+    state.keep(target)  # a dbt command that wrote none leaves the kept one
+    later = tmp_path / "later" / "target"
+    assert state.restore(later) is True
+    assert (later / "partial_parse.msgpack").read_bytes() == b"state one"
+    assert [p.name for p in state.directory.iterdir() if ".tmp" in p.name] == []
+
+    state.spill_dir.mkdir()
+    state.clean_up()
+    assert not state.link.is_symlink() and not state.spill_dir.exists()
+    assert state.parse_state.read_bytes() == b"state one"
+
+    state.link.mkdir()  # a name the symlink cannot take
+    build = layout.build_file(103, "20250101T000000000Z")
+    build.parent.mkdir()
+    assert state.point_at(build) == build
