@@ -19,6 +19,7 @@ from segwh.bench.dbt_step import run_dbt
 from segwh.bench.deletions import check_deletions, ensure_deletion_day
 from segwh.bench.floors import engine_floor, scan_floor, write_floor
 from segwh.bench.next_day import ensure_next_day
+from segwh.refresh.dbt_build import BUILD_ARGS as REFRESH_BUILD_ARGS
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,15 @@ STEPS: dict[str, Step] = {
     "build": Step("full dbt build on the exports (every model and test), into a new file"),
     "planted": Step("the planted customers' segments after build", ("build",)),
     "reexport": Step("refresh: the next day as a full re-export of every table "
-                     "(dbt build on build's file)", ("build",)),
+                     "(the refresh's dbt build on build's file)", ("build",)),
     "run": Step("full dbt run on the exports (models only), into a new file"),
     "clv": Step("the CLV models' times in run, and the CLV step alone", ("run",)),
     "write": Step("write floor: every raw row written once, typed", ("run",), default=False),
     "floor": Step("engine floor: run's compiled SQL without dbt", ("run",), default=False),
     "scan": Step("scan floor: every raw file read once", default=False),
     "deliveries": Step("full dbt build on the same shop delivered as daily files"),
-    "new_files": Step("refresh: the next day as new files (dbt build on deliveries' file)",
+    "new_files": Step("refresh: the next day as new files (the refresh's dbt build on "
+                      "deliveries' file)",
                       ("deliveries",)),
     "deletions": Step("refresh after a deletion, a tombstone and an erasure, then the "
                       "planted checks", ("new_files",)),
@@ -66,9 +68,10 @@ class Bench:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def dbt(self, name: str, command: str, db: str, raw: Path, fresh: bool = True
-            ) -> dict[str, Any]:
-        return run_dbt(self.args, name, [command], self.db(db), raw, fresh=fresh)
+    def dbt(self, name: str, command: str | tuple[str, ...], db: str, raw: Path,
+            fresh: bool = True) -> dict[str, Any]:
+        args = [command] if isinstance(command, str) else list(command)
+        return run_dbt(self.args, name, args, self.db(db), raw, fresh=fresh)
 
 
 def _run(bench: Bench) -> dict[str, Any]:
@@ -81,18 +84,18 @@ def _run(bench: Bench) -> dict[str, Any]:
 
 def _reexport(bench: Bench) -> dict[str, Any]:
     next_day = ensure_next_day(*bench.raw())
-    return bench.dbt("reexport", "build", "build", next_day, fresh=False)
+    return bench.dbt("reexport", REFRESH_BUILD_ARGS, "build", next_day, fresh=False)
 
 
 def _new_files(bench: Bench) -> dict[str, Any]:
     next_day = ensure_next_day(*bench.raw("deliveries"))
-    return bench.dbt("new_files", "build", "deliveries", next_day, fresh=False)
+    return bench.dbt("new_files", REFRESH_BUILD_ARGS, "deliveries", next_day, fresh=False)
 
 
 def _deletions(bench: Bench) -> dict[str, Any]:
     raw, manifest = bench.raw("deliveries")
     day, picks = ensure_deletion_day(ensure_next_day(raw, manifest), manifest["as_of"])
-    result = bench.dbt("deletions", "build", "deliveries", day, fresh=False)
+    result = bench.dbt("deletions", REFRESH_BUILD_ARGS, "deliveries", day, fresh=False)
     try:
         checked = check_deletions(bench.db("deliveries"), picks, Path(result["target"]))
     except Exception as error:  # noqa: BLE001 - reported as a finding, not a crash
