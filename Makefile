@@ -52,7 +52,7 @@ dbt-build: venv ## dbt build with every data and unit test, into a throwaway war
 # together, on one cluster), taken in the order of conftest.SLOWEST_FILES: the Spark tests
 # start at once on their own worker
 pytest: venv browser-deps ## The Python tests (acceptance, raw modes, generator, Spark equivalence, ...)
-	$(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 test: lint dbt-build pytest ## Every test: lint, dbt build with data and unit tests, pytest
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 from segwh import spark_cluster as cluster_module
 from segwh.core import dbt as core_dbt
@@ -46,24 +47,37 @@ DBT_TIMEOUT_SECONDS = 600
 OUTPUT_TAIL_CHARS = 4000
 
 # The test files that take longest, longest first. `make pytest` runs the tests on two
-# workers (pytest-xdist --dist loadgroup --no-loadscope-reorder): each file is one group
-# (its module fixtures build once), but the Spark files form one group, so that one worker
-# runs them all on one local cluster (fixture spark_cluster is per worker) and
-# test_spark_equivalence comes first. Workers take groups in collection order: the long
-# ones start at once, each on its own worker, and the short ones fill in around them.
+# workers (pytest-xdist --dist loadfile --no-loadscope-reorder), one file at a time each
+# (its module fixtures build once), but the Spark files go together as one unit
+# (SparkFilesTogether): one worker runs them all on one local cluster (fixture spark_cluster
+# is per worker), test_spark_equivalence first. Workers take the units in collection
+# order: the long ones start at once, each on its own worker, and the short ones fill in.
 SLOWEST_FILES = ("test_spark_equivalence.py", "test_spark_incremental.py", "test_spark_cluster.py",
                  "test_refresh.py", "test_incremental.py")
 SPARK_FILES = ("test_spark_equivalence.py", "test_spark_incremental.py", "test_spark_cluster.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Collects SLOWEST_FILES first (in that order; every other file keeps its place) and
-    puts each test in its xdist group: its file, or "spark" for SPARK_FILES."""
+    """Collects SLOWEST_FILES first (in that order); every other file keeps its place."""
     rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-    for item in items:
-        group = "spark" if item.path.name in SPARK_FILES else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
+
+
+class SparkFilesTogether(LoadFileScheduling):
+    """xdist's --dist loadfile, with SPARK_FILES as one unit of work. (Not xdist's own
+    loadgroup: it marks a group by rewriting Item._nodeid, which pytest 9 no longer reads,
+    so every test became its own unit.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return "spark" if Path(path).name in SPARK_FILES else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadFileScheduling | None:
+    """The scheduler of --dist loadfile (SparkFilesTogether); xdist's own otherwise."""
+    if config.getvalue("dist") == "loadfile":
+        return SparkFilesTogether(config, log)
+    return None
 
 
 def dbt_executable() -> Path:
