@@ -9,6 +9,8 @@
     {%- if not execute or not is_incremental() or read_plan(table_name).full -%}
         {{ return('') }}
     {%- endif -%}
-    {{ return('delete from ' ~ this ~ ' as stored_rows where stored_rows._loaded_at < '
-        ~ loaded_at() ~ ' and ' ~ keyless_erasure_condition(table_name, 'stored_rows')) }}
+    {#- no alias: on Spark the project's incremental materialization carries out a
+        `delete from <this> where ...` by rewriting the table (spark_delete_hook_condition) -#}
+    {{ return('delete from ' ~ this ~ ' where _loaded_at < ' ~ loaded_at() ~ ' and '
+        ~ keyless_erasure_condition(table_name, none)) }}
 {% endmacro %}

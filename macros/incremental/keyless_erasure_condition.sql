@@ -10,24 +10,26 @@
     stg_shop__erasures; an order line: its order is not clean and the hash of its order_id
     is the key of an erased base_shop__orders row. Only the few stored rows without an id
     are hashed. False for customers (their id is the customer id) and products.
+    With `relation_alias` none the stored table's columns are not qualified (a DELETE of
+    that table: delete_erased_keyless_rows; Spark's rewrite of it reads the same condition).
 #}
 {% macro keyless_erasure_condition(table_name, relation_alias) -%}
     {%- set spec = raw_contract()[table_name] -%}
-    {%- set not_scrubbed_keyless = relation_alias ~ '.' ~ spec.key ~ ' is null and not '
-        ~ relation_alias ~ '.is_erased' -%}
+    {%- set stored = relation_alias ~ '.' if relation_alias else '' -%}
+    {%- set not_scrubbed_keyless = stored ~ spec.key ~ ' is null and not ' ~ stored ~ 'is_erased' -%}
     {%- if spec.customer is not none and spec.customer != spec.key -%}
     {{ not_scrubbed_keyless }}
-    and {{ sha256_hex(relation_alias ~ '.' ~ spec.customer) }} in (
+    and {{ sha256_hex(stored ~ spec.customer) }} in (
         select erasures.customer_id_hash from {{ ref('stg_shop__erasures') }} as erasures
     )
     {%- elif table_name == 'order_items' -%}
     {%- set orders = (spec.references | selectattr('column', 'equalto', 'order_id') | first).model -%}
     {{ not_scrubbed_keyless }}
-    and {{ relation_alias }}.order_id not in (
+    and {{ stored }}order_id not in (
         select clean_orders.order_id from {{ ref(orders) }} as clean_orders
         where clean_orders.order_id is not null
     )
-    and {{ sha256_hex(relation_alias ~ '.order_id') }} in (
+    and {{ sha256_hex(stored ~ 'order_id') }} in (
         select erased_orders.order_id from {{ ref('base_shop__orders') }} as erased_orders
         where erased_orders.is_erased and erased_orders.order_id is not null
     )
