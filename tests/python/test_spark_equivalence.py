@@ -525,12 +525,16 @@ def listening_addresses(pids: set[int]) -> set[str]:
     inodes = set()
     for pid in tree:
         try:
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except OSError:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:  # the process is gone
             continue
+        for fd in fds:
+            try:  # one fd closed meanwhile (a JVM opens and closes files all the time)
+                target = os.readlink(fd)  # must not skip the process's other fds
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
     addresses = set()
     for table in ("tcp", "tcp6"):
         for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
