@@ -25,7 +25,7 @@ from segwh.bench.dbt_step import one_line_error
 from segwh.bench.deletions import check_deletions, ensure_deletion_day
 from segwh.bench.floors import write_expression
 from segwh.bench.next_day import EVENT_TABLES, ensure_next_day, next_day_name
-from segwh.bench.report import TABLE_END, TABLE_START, publish
+from segwh.bench.report import TABLE_END, TABLE_START, publish, spark_conf
 from segwh.bench.targets import TARGETS, verdict
 from segwh.generate import generate
 
@@ -274,3 +274,33 @@ def test_publish_keeps_the_latest_report_per_size_and_the_readme_table(tmp_path)
     assert rows[0].split(" | ")[:2] == ["| 100k", "40 s"]  # the latest 100k report
     assert rows[1].split(" | ")[:2] == ["| 1M", "300 s"] and "| yes |" in rows[1]
     assert "Machine: 2 vCPU X" in text
+
+
+def test_a_spark_run_is_published_beside_the_duckdb_one_and_compared(tmp_path) -> None:
+    """`--engine spark --publish` keeps its own report (100k-spark.json): it neither
+    replaces the size's DuckDB report nor enters the DuckDB table; the README compares the
+    two builds of the same size in a table of its own."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{TABLE_START}\n{TABLE_END}\n")
+    docs = tmp_path / "bench"
+    publish(_report(100_000, build={"seconds": 60, "exit": 0, "tests": 400}), docs, readme)
+    spark = _report(100_000, build={"seconds": 900, "exit": 0, "tests": 380})
+    spark.update(engine="spark", spark_conf={"spark.driver.memory": "2g",
+                                             "spark.executor.memory": "2g"})
+    publish(spark, docs, readme)
+    assert sorted(p.name for p in docs.iterdir()) == ["100k-spark.json", "100k.json"]
+    lines = readme.read_text().splitlines()
+    duckdb_rows = [line for line in lines if line.startswith("| 100k | 60 s")]
+    spark_rows = [line for line in lines if line.startswith("| 100k | 60 s | 900 s")]
+    assert len(duckdb_rows) == 2 and len(spark_rows) == 1  # one row per table
+    assert "| 15.0 | 380 | driver 2g, executor 2g" in spark_rows[0]
+
+
+def test_spark_conf_reads_the_clusters_settings(tmp_path) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "spark-defaults.conf").write_text(
+        "# Written by segwh.spark\nspark.driver.memory 2g\nspark.sql.shuffle.partitions 4\n"
+        "spark.driver.host 127.0.0.1\n")
+    assert spark_conf(tmp_path) == {"spark.driver.memory": "2g",
+                                    "spark.sql.shuffle.partitions": "4"}
+    assert spark_conf(tmp_path / "missing") == {}
