@@ -21,10 +21,12 @@
     In the sample mode the staging models read the seeds (the source's schema is the
     seeds'); the hook only writes the read plan. drop_raw_inputs (on-run-end) drops the
     schema raw_input again: the built file keeps no relation onto the raw files.
+    `dbt run-operation prepare_raw_inputs` exposes them by hand and keeps them (no
+    on-run-end hook): the bench's engine floor runs the models' SQL on them.
 #}
 {% macro prepare_raw_inputs() %}
     {%- if not execute or flags.WHICH not in ('run', 'build', 'test', 'compile', 'freshness',
-                                               'source', 'show') -%}
+                                               'source', 'show', 'run-operation') -%}
         {{ return('') }}
     {%- endif -%}
     {%- set contract = raw_contract() -%}

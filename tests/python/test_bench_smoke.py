@@ -66,12 +66,19 @@ def test_bench_scan_step_writes_report(tmp_path) -> None:
     assert newest_report(tmp_path)["generated_seconds"]["export"] is None  # cached
 
 
-def test_bench_write_floor_and_clv_step(tmp_path) -> None:
-    result = run_bench(tmp_path, "run,write,clv", timeout=300)
+def test_bench_floors_and_clv_step(tmp_path) -> None:
+    result = run_bench(tmp_path, "run,write,floor,clv", timeout=300)
     assert "write" in result.stdout and "dbt run <= 90 s" in result.stdout
     report = newest_report(tmp_path)
     assert set(report["steps"]["write"]["tables"]) == set(RAW_TABLES)
     assert report["ratios"]["run_over_write_floor"] > 0
+    # the engine floor: every SQL model of the run again without dbt, on the raw inputs the
+    # project's hook exposes (the run's file keeps none), the Python models copied
+    floor = report["steps"]["floor"]
+    assert not floor.get("error"), floor
+    run_models = set(report["steps"]["run"]["models"])
+    assert set(floor["models"]) == run_models - set(CLV_MODELS)
+    assert report["ratios"]["run_over_engine_floor"] > 0
     # the CLV step: both Python models timed inside the dbt run, and alone with its memory
     clv = report["steps"]["clv"]
     assert set(clv["models"]) == set(CLV_MODELS) and clv["models_seconds"] > 0
