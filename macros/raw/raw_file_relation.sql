@@ -67,8 +67,8 @@
     file (the U+FFFD check), under the view's renaming of each column, makes Spark's
     optimizer derive one constraint per combination of old and new column names (2^n
     for n columns: 2 million for the 21 columns of customers), which ran the Thrift
-    Server out of its 2 GB heap (docs/spark.md "Raw CSV files"). A condition on the one
-    column _malformed_reason derives two. And every query on a view over the CSV table
+    Server out of its 2 GB heap (docs/spark.md "Raw CSV files on Spark"). A condition on
+    the one column _malformed_reason derives one. And every query on a view over the CSV table
     would parse the file again (multiLine: one task per file); the parquet table is read
     instead, and Spark's rule that a query must not read only the corrupt-record column
     (its docs recommend caching the parsed result) no longer applies to the readers.

@@ -19,9 +19,9 @@ test_spark_equivalence builds on (the same worker and xdist group, after it:
 conftest.SPARK_FILES), which writes the same schemas: day 1 is built with --full-refresh,
 so what that module left is replaced, not refreshed.
 
-Three Spark builds of ~25 models (4-6.5 min on this machine under load): run by `make
-test`; the marker `spark_incremental` lets a quick local run leave it out (pytest -m 'not
-spark_incremental').
+Three Spark builds of ~25 models and one DuckDB build (9.5 min on this machine at load
+6-8): run by `make test`; the marker `spark_incremental` lets a quick local run leave it
+out (pytest -m 'not spark_incremental').
 """
 
 from __future__ import annotations
