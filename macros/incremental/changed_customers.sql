@@ -14,25 +14,28 @@
     Rows that leave without a trace (a source read again or gone) are the business of
     customer_grain_state (a full recompute); a customer erased or deleted leaves the
     population, which the models compare with their stored customers.
+    The relations are read by name (existing_model_relation), not ref(): every one is
+    upstream of the models that call this (their stg views and int_population read them),
+    and a ref would be a parent their unit tests must mock.
 #}
 {% macro changed_customers(tables, since) -%}
     {%- set selects = [] -%}
     {%- for table_name in ['customers', 'orders', 'sessions', 'carts'] if table_name in tables -%}
-        {%- do selects.append('select loaded.customer_id from ' ~ ref('base_shop__' ~ table_name)
+        {%- do selects.append('select loaded.customer_id from ' ~ existing_model_relation('base_shop__' ~ table_name)
             ~ ' as loaded where loaded._loaded_at > ' ~ since
             ~ ' and loaded.customer_id is not null') -%}
     {%- endfor -%}
     {%- if 'order_items' in tables -%}
-        {%- do selects.append('select orders.customer_id from ' ~ ref('stg_shop__orders')
+        {%- do selects.append('select orders.customer_id from ' ~ existing_model_relation('stg_shop__orders')
             ~ ' as orders inner join (select distinct loaded.order_id from '
-            ~ ref('base_shop__order_items') ~ ' as loaded where loaded._loaded_at > ' ~ since
+            ~ existing_model_relation('base_shop__order_items') ~ ' as loaded where loaded._loaded_at > ' ~ since
             ~ ') as loaded_lines on orders.order_id = loaded_lines.order_id') -%}
     {%- endif -%}
     {%- if 'products' in tables -%}
-        {%- do selects.append('select orders.customer_id from ' ~ ref('stg_shop__orders')
-            ~ ' as orders inner join ' ~ ref('stg_shop__order_items')
+        {%- do selects.append('select orders.customer_id from ' ~ existing_model_relation('stg_shop__orders')
+            ~ ' as orders inner join ' ~ existing_model_relation('stg_shop__order_items')
             ~ ' as order_items on orders.order_id = order_items.order_id'
-            ~ ' inner join (select distinct loaded.product_id from ' ~ ref('base_shop__products')
+            ~ ' inner join (select distinct loaded.product_id from ' ~ existing_model_relation('base_shop__products')
             ~ ' as loaded where loaded._loaded_at > ' ~ since
             ~ ') as loaded_products on order_items.product_id = loaded_products.product_id') -%}
     {%- endif -%}

@@ -20,6 +20,9 @@
     recorded). Else every customer: a first build, --full-refresh, another as_of, zone,
     currency, rates or var, an export read again, a delivery file changed or removed
     (also by a run that did not build the model), a table without the state columns.
+    The rates are read by name (upstream of every customer-grain model through
+    int_population); the ledger by ref (the models name it in a depends_on: it is no
+    parent of theirs otherwise).
     Without execution (parsing), in unit tests (their inputs are fixtures) and before the
     rates and the ledger exist (`dbt compile` of an empty warehouse): full, no queries.
 #}
@@ -28,7 +31,7 @@
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(state) }}
     {%- endif -%}
-    {%- set rates_relation = load_relation(ref('stg_reference__currency_rates')) -%}
+    {%- set rates_relation = existing_model_relation('stg_reference__currency_rates') -%}
     {%- set ledger = load_relation(ref('stg_shop__raw_sources')) -%}
     {%- if rates_relation is none or ledger is none -%}
         {{ return(state) }}

@@ -18,10 +18,7 @@
 ) }}
 {%- set state = customer_grain_state(['orders', 'order_items']) %}
 {%- set partial = is_incremental() and not state.full %}
--- depends_on: {{ ref('base_shop__customers') }}, {{ ref('base_shop__orders') }}
--- depends_on: {{ ref('base_shop__order_items') }}, {{ ref('base_shop__products') }}
--- depends_on: {{ ref('stg_shop__raw_sources') }}, {{ ref('stg_reference__currency_rates') }}
--- depends_on: {{ ref('int_population') }}, {{ ref('stg_shop__orders') }}
+-- depends_on: {{ ref('stg_shop__raw_sources') }}, {{ ref('int_population') }}
 
 with
 

@@ -17,8 +17,7 @@
 {%- set state = customer_grain_state(['sessions'], ['recent_days']) %}
 {%- set partial = is_incremental() and not state.full and state.as_of is not none %}
 {%- set recent_days = int_var('recent_days') %}
--- depends_on: {{ ref('base_shop__customers') }}, {{ ref('base_shop__sessions') }}
--- depends_on: {{ ref('stg_shop__raw_sources') }}, {{ ref('stg_reference__currency_rates') }}
+-- depends_on: {{ ref('stg_shop__raw_sources') }}
 
 with
 
