@@ -25,7 +25,10 @@ SPARK_CLUSTER_DIR ?= $(CURDIR)/build/spark
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+# the stamp's name holds the hash of the pinned files: new pins, new stamp. No
+# modification-time prerequisites: a checkout that shares this .venv (a git worktree, a
+# fresh clone's newer files) must not reinstall it, nor point its editable segwh elsewhere
+$(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

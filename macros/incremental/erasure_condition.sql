@@ -19,10 +19,7 @@
     case
         when order_id_reference.order_id is null
             then {{ sha256_hex(relation_alias ~ '.order_id') }}
-    end in (
-        select erased_orders.order_id from {{ ref('base_shop__orders') }} as erased_orders
-        where erased_orders.is_erased and erased_orders.order_id is not null
-    )
+    end in ({{ erased_order_keys() }})
     {%- else -%}
     false
     {%- endif -%}

@@ -29,10 +29,7 @@
         select clean_orders.order_id from {{ ref(orders) }} as clean_orders
         where clean_orders.order_id is not null
     )
-    and {{ sha256_hex(stored ~ 'order_id') }} in (
-        select erased_orders.order_id from {{ ref('base_shop__orders') }} as erased_orders
-        where erased_orders.is_erased and erased_orders.order_id is not null
-    )
+    and {{ sha256_hex(stored ~ 'order_id') }} in ({{ erased_order_keys() }})
     {%- else -%}
     false
     {%- endif -%}

@@ -54,27 +54,46 @@
 {% endmacro %}
 
 {#
-    Spark: the file is read again by each query on the view (an external table), in
-    PERMISSIVE mode with a corrupt-record column: a line with too many or too few fields
-    or an unterminated quote comes with its text there. Spark decodes bytes that are not
-    valid in the encoding as U+FFFD instead of rejecting the line: a row holding U+FFFD is
-    taken as malformed too (its text rebuilt from its values). Spark gives no line
-    numbers (line_number is null); prepare_raw_inputs says so at the start of the run.
+    Spark reads a CSV file once, here, like DuckDB: the external table
+    raw_input.<table>__<i>__csv (PERMISSIVE mode with a corrupt-record column: a line with
+    too many or too few fields or an unterminated quote comes with its text there) is
+    written into the parquet table raw_input.<table>__<i>__file with its malformed-line
+    reason computed once, in the column _malformed_reason; the view and the malformed
+    lines read that table. Spark decodes bytes that are not valid in the encoding as
+    U+FFFD instead of rejecting the line: a row holding U+FFFD is taken as malformed too
+    (its text rebuilt from its values). Spark gives no line numbers (line_number is null);
+    prepare_raw_inputs says so at the start of the run.
+    Why a table and not a filter on the CSV table: a condition over every column of the
+    file (the U+FFFD check), under the view's renaming of each column, makes Spark's
+    optimizer derive one constraint per combination of old and new column names (2^n
+    for n columns: 2 million for the 21 columns of customers), which ran the Thrift
+    Server out of its 2 GB heap (docs/spark.md "Raw CSV files on Spark"). A condition on
+    the one column _malformed_reason derives one. And every query on a view over the CSV table
+    would parse the file again (multiLine: one task per file); the parquet table is read
+    instead, and Spark's rule that a query must not read only the corrupt-record column
+    (its docs recommend caching the parsed result) no longer applies to the readers.
 #}
 {% macro spark__raw_file_relation(path, file_format, file_key, columns, table_name, source_name) %}
     {%- set file_table = 'raw_input.' ~ file_key ~ '__file' -%}
     {%- if file_format == 'parquet' -%}
         {{ return(file_table) }}
     {%- endif -%}
+    {%- set csv_table = 'raw_input.' ~ file_key ~ '__csv' -%}
     {%- set column_list = [] -%}
     {%- for column in columns -%}
         {%- do column_list.append(column.sql) -%}
     {%- endfor -%}
+    {%- set has_replacement = "instr(concat_ws('', " ~ column_list | join(', ')
+        ~ "), decode(unhex('EFBFBD'), 'UTF-8')) > 0" -%}
+    {#- raw_file_columns registered file_table as the CSV file (header only): replaced -#}
     {%- call statement('drop_' ~ file_key ~ '__file') -%}
         drop table if exists {{ file_table }}
     {%- endcall -%}
-    {%- call statement('register_' ~ file_key ~ '__file') -%}
-        create table {{ file_table }} (
+    {%- call statement('drop_' ~ file_key ~ '__csv') -%}
+        drop table if exists {{ csv_table }}
+    {%- endcall -%}
+    {%- call statement('register_' ~ file_key ~ '__csv') -%}
+        create table {{ csv_table }} (
             {%- for name in column_list %}
             {{ name }} string,
             {%- endfor %}
@@ -88,10 +107,20 @@
             mode 'PERMISSIVE', columnNameOfCorruptRecord '_corrupt_record'
         )
     {%- endcall -%}
-    {%- set has_replacement = "instr(concat_ws('', " ~ column_list | join(', ')
-        ~ "), decode(unhex('EFBFBD'), 'UTF-8')) > 0" -%}
-    {#- Spark refuses a query on a CSV file that reads only the corrupt-record column:
-        every query here reads the other columns too -#}
+    {#- every column read: Spark refuses a query that reads only the corrupt-record column -#}
+    {%- call statement('load_' ~ file_key ~ '__file') -%}
+        create table {{ file_table }} using parquet as
+        select
+            {%- for name in column_list %}
+            {{ name }},
+            {%- endfor %}
+            _corrupt_record,
+            case
+                when _corrupt_record is not null then 'MALFORMED'
+                when {{ has_replacement }} then 'INVALID ENCODING'
+            end as _malformed_reason
+        from {{ csv_table }}
+    {%- endcall -%}
     {%- call statement('malformed_' ~ file_key) -%}
         insert into raw_input.malformed_rows
         select
@@ -100,10 +129,9 @@
             {{ raw_path_literal(source_name) }},
             cast(null as bigint),
             coalesce(_corrupt_record, concat_ws(',', {{ column_list | join(', ') }})),
-            case when _corrupt_record is null then 'INVALID ENCODING' else 'MALFORMED' end
+            _malformed_reason
         from {{ file_table }}
-        where _corrupt_record is not null or {{ has_replacement }}
+        where _malformed_reason is not null
     {%- endcall -%}
-    {{ return('(select * from ' ~ file_table ~ ' where _corrupt_record is null and not '
-        ~ has_replacement ~ ')') }}
+    {{ return('(select * from ' ~ file_table ~ ' where _malformed_reason is null)') }}
 {% endmacro %}

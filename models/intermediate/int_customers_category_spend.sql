@@ -4,10 +4,58 @@
 -- per line. Line amounts are before
 -- order-level discounts, so a category's spend can differ from the orders' totals.
 -- One row per customer x category; a product without a category counts as uncategorized.
+-- Incremental (docs/data-path.md "The customer grain"): a refresh recomputes only the
+-- customers whose customer row, orders, order lines or products changed since the model was
+-- last written (changed_customers) and those who left the population, every customer when
+-- customer_grain_state says so; delete+insert on customer_id, a customer with no row left
+-- gets a placeholder row (no category) that the post-hook deletes.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_customer_placeholders('category') }}"
+) }}
+{%- set state = customer_grain_state(['orders', 'order_items']) %}
+{%- set partial = is_incremental() and not state.full %}
+-- depends_on: {{ ref('stg_shop__raw_sources') }}, {{ ref('int_population') }}
+
 with
 
+{% if is_incremental() -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+{% endif -%}
+{% if partial -%}
+population as (
+    select * from {{ ref('int_population') }}
+),
+
+recomputed_customers as (
+    -- the customers whose inputs changed, and the stored customers who left the population
+    -- (deleted, erased, not clean any more)
+    select changed.customer_id
+    from (
+        {{ changed_customers(['customers', 'orders', 'order_items', 'products'], state.since) }}
+    ) as changed
+    union
+    select stored_rows.customer_id
+    from stored_rows
+    left join population
+        on stored_rows.customer_id = population.customer_id
+    where population.customer_id is null
+),
+
+{% endif -%}
 counted_orders as (
-    select * from {{ ref('int_counted_purchases') }}
+    select purchases.*
+    from {{ ref('int_counted_purchases') }} as purchases
+    {%- if partial %}
+    inner join recomputed_customers
+        on purchases.customer_id = recomputed_customers.customer_id
+    {%- endif %}
 ),
 
 order_items as (
@@ -72,7 +120,7 @@ customer_totals as (
     group by category_spend.customer_id
 ),
 
-final as (
+spend_rows as (
     select
         category_spend.customer_id,
         category_spend.category,
@@ -91,6 +139,43 @@ final as (
     from category_spend
     inner join customer_totals
         on category_spend.customer_id = customer_totals.customer_id
+),
+
+{% if is_incremental() -%}
+placeholders as (
+    -- the stored customers recomputed now with no row left: one row without a category each
+    select
+        stored_customers.customer_id,
+        cast(null as {{ dbt.type_string() }}) as category,
+        cast(null as decimal(18, 2)) as category_spend,
+        cast(null as {{ dbt.type_bigint() }}) as category_order_count,
+        cast(null as double) as share_of_customer_spend,
+        cast(null as {{ dbt.type_bigint() }}) as category_rank
+    from (select distinct stored_rows.customer_id from stored_rows) as stored_customers
+    {%- if partial %}
+    inner join recomputed_customers
+        on stored_customers.customer_id = recomputed_customers.customer_id
+    {%- endif %}
+    left join spend_rows
+        on stored_customers.customer_id = spend_rows.customer_id
+    where spend_rows.customer_id is null
+),
+
+{% endif -%}
+final as (
+    select
+        written.*,
+        -- the refresh state (customer_grain_state)
+        '{{ state.context }}' as _refresh_context,
+        cast({{ state.sources }} as {{ dbt.type_bigint() }}) as _refresh_sources,
+        {{ loaded_at() }} as _loaded_at
+    from (
+        select * from spend_rows
+        {%- if is_incremental() %}
+        union all
+        select * from placeholders
+        {%- endif %}
+    ) as written
 )
 
 select * from final

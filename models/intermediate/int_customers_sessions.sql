@@ -2,6 +2,23 @@
 -- "Metrics", "The customer picture"): visits, recent visits, last visit and the primary
 -- device, in one pass over the sessions for int_customers_metrics and
 -- int_customers_attributes. One row per member with at least one session.
+-- Incremental (docs/data-path.md "The customer grain"): a refresh recomputes only the
+-- customers whose customer row or sessions changed since the model was last written
+-- (changed_customers), those who left the population, and those with a session between
+-- the last write's recent-visits window and this one (the window ends at as_of, which moves
+-- with the data when var as_of is unset); every customer when customer_grain_state says so.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_customer_placeholders('visit_count') }}"
+) }}
+{%- set state = customer_grain_state(['sessions'], ['recent_days']) %}
+{%- set partial = is_incremental() and not state.full and state.as_of is not none %}
+{%- set recent_days = int_var('recent_days') %}
+-- depends_on: {{ ref('stg_shop__raw_sources') }}
+
 with
 
 sessions as (
@@ -17,6 +34,53 @@ clock as (
     from population
 ),
 
+{% if is_incremental() -%}
+stored_rows as (
+    select * from {{ this }}
+),
+
+{% endif -%}
+{% if partial -%}
+windows as (
+    -- the as_of of the stored rows and this run's, earlier first
+    select
+        case when clock.as_of < {{ state.as_of }} then clock.as_of else {{ state.as_of }} end
+            as earlier_as_of,
+        case when clock.as_of < {{ state.as_of }} then {{ state.as_of }} else clock.as_of end
+            as later_as_of
+    from clock
+),
+
+recomputed_customers as (
+    -- the customers whose inputs changed, the stored customers who left the population,
+    -- and the customers with a session that entered or left the window (its start or its
+    -- end moved past it)
+    select changed.customer_id
+    from (
+        {{ changed_customers(['customers', 'sessions'], state.since) }}
+    ) as changed
+    union
+    select stored_rows.customer_id
+    from stored_rows
+    left join population
+        on stored_rows.customer_id = population.customer_id
+    where population.customer_id is null
+    union
+    select sessions.customer_id
+    from sessions
+    cross join windows
+    where
+        (
+            sessions.started_at > {{ shift_days(-recent_days, 'windows.earlier_as_of') }}
+            and sessions.started_at <= {{ shift_days(-recent_days, 'windows.later_as_of') }}
+        )
+        or (
+            sessions.started_at > windows.earlier_as_of
+            and sessions.started_at <= windows.later_as_of
+        )
+),
+
+{% endif -%}
 device_sessions as (
     -- per customer id and device before the join with the population (which drops the
     -- sessions of non-members): the join then matches a few rows per customer, not one per
@@ -28,7 +92,7 @@ device_sessions as (
         sum(
             case
                 when sessions.started_at
-                    > {{ shift_days(-int_var('recent_days'), 'clock.as_of') }}
+                    > {{ shift_days(-recent_days, 'clock.as_of') }}
                     then 1
                 else 0
             end
@@ -36,6 +100,10 @@ device_sessions as (
         max(sessions.started_at) as last_started_at
     from sessions
     cross join clock
+    {%- if partial %}
+    inner join recomputed_customers
+        on sessions.customer_id = recomputed_customers.customer_id
+    {%- endif %}
     where sessions.started_at <= clock.as_of
     group by sessions.customer_id, sessions.device_type
 ),
@@ -66,7 +134,7 @@ primary_devices as (
     group by device_sessions.customer_id
 ),
 
-final as (
+visit_rows as (
     select
         population.customer_id,
         visits.visit_count,
@@ -78,6 +146,44 @@ final as (
         on population.customer_id = visits.customer_id
     inner join primary_devices
         on population.customer_id = primary_devices.customer_id
+),
+
+{% if is_incremental() -%}
+placeholders as (
+    -- the stored customers recomputed now with no row left: one row without visits each
+    select
+        stored_customers.customer_id,
+        cast(null as {{ dbt.type_bigint() }}) as visit_count,
+        cast(null as {{ dbt.type_bigint() }}) as recent_visit_count,
+        cast(null as {{ dbt.type_timestamp() }}) as last_visit_at,
+        cast(null as {{ dbt.type_string() }}) as primary_device
+    from (select distinct stored_rows.customer_id from stored_rows) as stored_customers
+    {%- if partial %}
+    inner join recomputed_customers
+        on stored_customers.customer_id = recomputed_customers.customer_id
+    {%- endif %}
+    left join visit_rows
+        on stored_customers.customer_id = visit_rows.customer_id
+    where visit_rows.customer_id is null
+),
+
+{% endif -%}
+final as (
+    select
+        written.*,
+        -- the refresh state (customer_grain_state)
+        '{{ state.context }}' as _refresh_context,
+        cast({{ state.sources }} as {{ dbt.type_bigint() }}) as _refresh_sources,
+        clock.as_of as _refresh_as_of,
+        {{ loaded_at() }} as _loaded_at
+    from (
+        select * from visit_rows
+        {%- if is_incremental() %}
+        union all
+        select * from placeholders
+        {%- endif %}
+    ) as written
+    cross join clock
 )
 
 select * from final

@@ -13,7 +13,7 @@ from typing import Any
 
 from segwh import bench
 from segwh.bench.floors import duckdb_settings
-from segwh.bench.report import machine, print_table, publish, ratio
+from segwh.bench.report import machine, print_table, publish, ratio, spark_conf
 from segwh.bench.scenarios import DEFAULT_STEPS, STEPS, Bench, run_steps
 from segwh.core.paths import REPO_ROOT
 
@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
                               for layout, d in runner.data.items()},
         "raw_rows": manifest["rows"],
         "engine": args.engine,
+        **({"spark_conf": spark_conf(Path(os.environ.get(
+            "SPARK_CLUSTER_DIR", REPO_ROOT / "build" / "spark")))}
+           if args.engine == "spark" else {}),
         "settings": {"threads": args.threads, "memory_limit": args.memory_limit,
                      "force_compression": duckdb_settings(args)["force_compression"]},
         "machine": machine(),

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from segwh.bench.data import RAW_TABLES, column_names, raw_source
+from segwh.bench.dbt_step import run_dbt
 from segwh.bench.measure import PeakMemory, remove_database
 
 
@@ -35,12 +36,14 @@ def connect(path: Path | str, args: argparse.Namespace) -> duckdb.DuckDBPyConnec
     return con
 
 
-def engine_floor(args: argparse.Namespace, run: dict[str, Any], dbt_db: Path) -> dict[str, Any]:
-    """Every model's compiled SQL of the dbt run, in run order, in one plain connection.
+def engine_floor(args: argparse.Namespace, run: dict[str, Any], dbt_db: Path,
+                 raw_dir: Path) -> dict[str, Any]:
+    """Every SQL model's compiled SQL of the dbt run, in run order, in one plain connection.
 
     The file has the same name as dbt's (compiled SQL names its catalog) in another
-    directory; the raw_input views and the seeds are copied from dbt's warehouse first
-    (not timed).
+    directory. Not timed: the raw inputs are exposed there by the project's own hook
+    (`dbt run-operation prepare_raw_inputs`: the built file keeps no raw_input schema),
+    and the seeds and the Python models' tables (not SQL) are copied from dbt's warehouse.
     """
     target = Path(run["target"])
     manifest = json.loads((target / "manifest.json").read_text())
@@ -51,19 +54,20 @@ def engine_floor(args: argparse.Namespace, run: dict[str, Any], dbt_db: Path) ->
     shutil.rmtree(floor_dir, ignore_errors=True)
     floor_dir.mkdir(parents=True)
     path = floor_dir / dbt_db.name
+    inputs = run_dbt(args, "floor-inputs", ["run-operation", "prepare_raw_inputs"], path, raw_dir)
+    if inputs["exit"] != 0:
+        return {**inputs, "error": "the raw inputs: " + inputs.get("error", "")}
     con = connect(path, args)
     con.execute(f"attach '{dbt_db}' as dbt_wh (read_only)")
-    for schema, _view, sql in con.execute(
-            "select schema_name, view_name, sql from duckdb_views() "
-            "where database_name = 'dbt_wh' and schema_name = 'raw_input'").fetchall():
-        con.execute(f'create schema if not exists "{schema}"')
-        con.execute(sql)
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "seed" and node["config"].get("enabled", True):
-            con.execute(f'create schema if not exists "{node["schema"]}"')
-            con.execute(f'create table "{node["schema"]}"."{node["alias"]}" as '
-                        f'select * from dbt_wh."{node["schema"]}"."{node["alias"]}"')
+    copied = [node for node in manifest["nodes"].values()
+              if node["resource_type"] == "seed" and node["config"].get("enabled", True)
+              or node["resource_type"] == "model" and node.get("language") == "python"]
+    for node in copied:
+        con.execute(f'create schema if not exists "{node["schema"]}"')
+        con.execute(f'create table "{node["schema"]}"."{node["alias"]}" as '
+                    f'select * from dbt_wh."{node["schema"]}"."{node["alias"]}"')
     con.execute("detach dbt_wh")
+    order = [r for r in order if manifest["nodes"][r["unique_id"]].get("language") != "python"]
     statements = []
     for result in order:
         node = manifest["nodes"][result["unique_id"]]

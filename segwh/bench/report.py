@@ -137,12 +137,18 @@ def readme_table(reports: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def report_name(report: dict[str, Any]) -> str:
+    """A published report's name: its size, `-spark` for a Spark run (100k, 100k-spark)."""
+    engine = report.get("engine", "duckdb")
+    return size_label(report["customers"]) + ("" if engine == "duckdb" else f"-{engine}")
+
+
 def publish(report: dict[str, Any], published: Path = PUBLISHED, readme: Path = README
             ) -> Path:
     """The report as docs/bench/<size>.json (replacing the size's previous one), and the
     README table rewritten from every published report."""
     published.mkdir(parents=True, exist_ok=True)
-    path = published / f"{size_label(report['customers'])}.json"
+    path = published / f"{report_name(report)}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     write_readme_table(published, readme)
     return path
@@ -153,9 +159,50 @@ def write_readme_table(published: Path = PUBLISHED, readme: Path = README) -> No
     reports = [json.loads(p.read_text()) for p in sorted(published.glob("*.json"))]
     reports = [r for r in reports if size_label(r["customers"]) in ("100k", "1m", "10m")
                and "build" in r["steps"]]
+    spark = [r for r in reports if r.get("engine", "duckdb") == "spark"]
+    reports = [r for r in reports if r.get("engine", "duckdb") == "duckdb"]
+    table = readme_table(reports)
+    if spark:
+        table += "\n\n" + spark_table(spark, reports)
     text = readme.read_text()
     start, end = text.find(TABLE_START), text.find(TABLE_END)
     if start < 0 or end < start:
         raise RuntimeError(f"{readme}: no {TABLE_START} ... {TABLE_END} section to fill")
-    readme.write_text(text[:start + len(TABLE_START)] + "\n" + readme_table(reports) + "\n"
-                      + text[end:])
+    readme.write_text(text[:start + len(TABLE_START)] + "\n" + table + "\n" + text[end:])
+
+
+def spark_table(spark: list[dict[str, Any]], duckdb_reports: list[dict[str, Any]]) -> str:
+    """DuckDB vs Spark: the full build of the same exports, per size measured on Spark."""
+    by_size = {r["customers"]: r for r in duckdb_reports}
+    lines = ["DuckDB vs Spark (`--engine spark`: the same full `dbt build` of the exports "
+             "through the Thrift Server of a local standalone cluster, `make spark-cluster`):",
+             "",
+             "| customers | DuckDB build | Spark build | Spark / DuckDB | Spark tests | "
+             "Spark cluster | measured (UTC) | load |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for report in sorted(spark, key=lambda r: r["customers"]):
+        steps, duck = report["steps"], by_size.get(report["customers"])
+        duck_steps = duck["steps"] if duck else {}
+        conf = report.get("spark_conf", {})
+        load = report.get("load_average_at_start")
+        lines.append(" | ".join([
+            f"| {size_label(report['customers']).upper().replace('K', 'k')}",
+            _seconds(duck_steps, "build"), _seconds(steps, "build"),
+            _cell(ratio(steps.get("build"), duck_steps.get("build"))),
+            _cell(steps.get("build", {}).get("tests")),
+            f"driver {conf.get('spark.driver.memory', '?')}, executor "
+            f"{conf.get('spark.executor.memory', '?')}, shuffle partitions "
+            f"{conf.get('spark.sql.shuffle.partitions', '?')}" if conf else "–",
+            report["measured_at"], f"{load[0]} |" if load else "– |"]))
+    return "\n".join(lines)
+
+
+def spark_conf(directory: Path) -> dict[str, str]:
+    """The settings of the local cluster the Spark run used (its spark-defaults.conf)."""
+    path = directory / "conf" / "spark-defaults.conf"
+    if not path.exists():
+        return {}
+    pairs = (line.split(None, 1) for line in path.read_text().splitlines()
+             if line.strip() and not line.startswith("#"))
+    return {key: value for key, value in pairs
+            if key.endswith(("memory", "partitions", "cores"))}

@@ -111,7 +111,7 @@ RUNNERS: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "run": _run,
     "clv": lambda b: clv_step(b.args, b.steps["run"], b.db("run")),
     "write": lambda b: write_floor(b.args, b.raw()[0], b.db("run")),
-    "floor": lambda b: engine_floor(b.args, b.steps["run"], b.db("run")),
+    "floor": lambda b: engine_floor(b.args, b.steps["run"], b.db("run"), b.raw()[0]),
     "scan": lambda b: scan_floor(b.args, b.raw()[0]),
     "deliveries": lambda b: b.dbt("deliveries", "build", "deliveries", b.raw("deliveries")[0]),
     "new_files": _new_files,

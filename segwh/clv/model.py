@@ -60,6 +60,9 @@ NON_FINITE = "non_finite_prediction"
 # rising towards a limit (e.g. Gamma-Gamma p → ∞: each buyer's purchases are worth their own
 # mean): the fit is kept with a note, and the predictions must still be finite
 LOG_BOUND = 25.0
+# a fit whose line search stopped (L-BFGS-B "ABNORMAL") is kept when no one-parameter step
+# raises the mean log-likelihood a buyer by more than this: it is flat there
+FLAT_TOLERANCE = 1e-6
 
 
 class ClvFitError(RuntimeError):
@@ -166,7 +169,30 @@ def _minimize(
     if on_bound:
         note = (f"{', '.join(on_bound)} at the edge of the search (e^±{LOG_BOUND:g}): the "
                 "likelihood keeps rising towards a limit of the model")
+    if not result.success and str(result.message).startswith("ABNORMAL") \
+            and _no_rise_left(objective, result.x):
+        # the line search found no rise left: on a ridge towards a limit of the model (e.g.
+        # Gamma-Gamma p -> inf, gamma -> 0) the likelihood is flat to floating-point
+        # precision, and where the optimiser stops on it depends on the machine's
+        # floating-point path (on the edge of the box on one machine, before it on another)
+        result.success = True
+        note = note or ("stopped where the likelihood no longer rises (a flat limit of the "
+                        "model)")
     return result, note
+
+
+def _no_rise_left(objective: Callable[[Array], tuple[float, Array]], x: Array) -> bool:
+    """True when no step of e^±1 ... e^±0.001 in one parameter (within the box) raises the
+    likelihood by more than FLAT_TOLERANCE a buyer."""
+    value = objective(x)[0]
+    for index in range(x.size):
+        for step in (1.0, -1.0, 0.1, -0.1, 0.01, -0.01, 0.001, -0.001):
+            moved = x.copy()
+            moved[index] = min(max(moved[index] + step, -LOG_BOUND), LOG_BOUND)
+            with np.errstate(all="ignore"):
+                if objective(moved)[0] < value - FLAT_TOLERANCE:
+                    return False
+    return True
 
 
 def fit_bgnbd(

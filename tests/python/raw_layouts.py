@@ -240,3 +240,88 @@ def write_landing_tables(con: duckdb.DuckDBPyConnection, schema: str, days: tupl
     con.execute(f"create or replace table {schema}.erasures as "
                 + " union all ".join(f"select '{customer}' as customer_id, "
                                      f"date '{day}' as requested_at" for customer, day in erased))
+
+
+# --- the customer grain's refresh (test_incremental.py "customer grain") -------------------
+
+@dataclass(frozen=True)
+class GrainPicks:
+    """Clean rows of the day-2 warehouse that the customer-grain steps change."""
+
+    moved_order: str  # a counted order with lines, delivered again under other customers
+    owners: tuple[str, str, str]  # its customer, the one a new file gives it, then a changed one
+    regrouped_product: str  # a product delivered again in another category
+    lined_order: str  # a counted order that a new line joins (its order row unchanged)
+    line_product: str  # the new line's product
+
+
+def pick_grain_changes(con: duckdb.DuckDBPyConnection, plan: Plan) -> GrainPicks:
+    """Picks the rows from the built warehouse `con` (day 2): customers and orders with one
+    raw row each, of customers with no other change, none of them erased."""
+    skip = f"('{plan.erased_customer}', '{plan.early_erased_customer}')"
+    single = ("select {key} from staging.base_shop__{table} "
+              "group by {key} having count(*) = 1")
+    orders = con.execute(f"""
+        select o.order_id, o.customer_id from intermediate.int_counted_purchases o
+        where o.customer_id not in {skip} and o.order_id != '{plan.tombstoned_order}'
+          and o.order_id in ({single.format(key='order_id', table='orders')})
+          and o.order_id in (select order_id from staging.stg_shop__order_items)
+          and o.customer_id in ({single.format(key='customer_id', table='customers')})
+        order by o.order_id""").fetchall()
+    product = con.execute(f"""
+        select p.product_id from staging.stg_shop__products p
+        where p.category is not null
+          and p.product_id in ({single.format(key='product_id', table='products')})
+          and p.product_id in (select product_id from staging.stg_shop__order_items)
+        order by p.product_id limit 1""").fetchone()[0]
+    buyers = {row[0] for row in con.execute(f"""
+        select o.customer_id from staging.stg_shop__orders o
+        join staging.stg_shop__order_items i on o.order_id = i.order_id
+        where i.product_id = '{product}'""").fetchall()}
+    # one order per customer, of customers who bought nothing of the regrouped product
+    by_customer: dict[str, str] = {}
+    for order_id, customer_id in orders:
+        if customer_id not in buyers:
+            by_customer.setdefault(customer_id, order_id)
+    (c1, moved), (c2, _), (c3, _), (_, lined) = list(by_customer.items())[:4]
+    line_product = con.execute(f"""
+        select product_id from staging.stg_shop__products
+        where product_id != '{product}' order by product_id limit 1""").fetchone()[0]
+    return GrainPicks(moved, (c1, c2, c3), product, lined, line_product)
+
+
+def write_grain_changes(con: duckdb.DuckDBPyConnection, directory: Path, step: int,
+                        picks: GrainPicks) -> None:
+    """Files `grain.csv` in the deliveries folders (after the day-2 deliveries). Step 1, new
+    files only: the moved order under its second owner (a later updated_at than any), the regrouped
+    product in category 'zzz regrouped' (its record sorts last: rule 6's winner, products
+    have no version column), a new line of the lined order. Step 2 changes the orders file:
+    the moved order under its third owner (the second owner's row is replaced, not kept)."""
+    owner = picks.owners[step]
+    writes = {"orders": (
+        f"select * replace ('{owner}' as customer_id, '2026-01-0{step} 00:00:00' as updated_at) "
+        f"from {_raw('orders')} "
+        f"where {trimmed('order_id')} = '{picks.moved_order}'")}
+    if step == 1:
+        writes["products"] = (
+            f"select * replace ('zzz regrouped' as category) from {_raw('products')} "
+            f"where {trimmed('product_id')} = '{picks.regrouped_product}'")
+        writes["order_items"] = (
+            f"select 'GRAIN-LINE-1' as order_item_id, '{picks.lined_order}' as order_id, "
+            f"'{picks.line_product}' as product_id, '2' as quantity, '10.00' as unit_price")
+    for table, select in writes.items():
+        con.execute(f"copy ({select}) to '{directory / table / 'grain.csv'}' "
+                    "(header, delimiter ',')")
+
+
+def write_later_session(con: duckdb.DuckDBPyConnection, directory: Path, customer: str,
+                        started_at: str) -> None:
+    """A new file `sessions/grain.csv`: one session of `customer` at `started_at`, later than
+    every event (with var as_of unset, as_of moves there and the recent-visits window with
+    it)."""
+    con.execute(f"""
+        copy (select * replace ('GRAIN-SESSION-1' as session_id, '{customer}' as customer_id,
+                                '{started_at}' as started_at, '{started_at}' as ended_at)
+              from {_raw('sessions')} where {trimmed('session_id')} is not null
+              order by {trimmed('session_id')} limit 1)
+        to '{directory / 'sessions' / 'grain.csv'}' (header, delimiter ',')""")

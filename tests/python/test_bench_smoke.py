@@ -25,7 +25,7 @@ from segwh.bench.dbt_step import one_line_error
 from segwh.bench.deletions import check_deletions, ensure_deletion_day
 from segwh.bench.floors import write_expression
 from segwh.bench.next_day import EVENT_TABLES, ensure_next_day, next_day_name
-from segwh.bench.report import TABLE_END, TABLE_START, publish
+from segwh.bench.report import TABLE_END, TABLE_START, publish, spark_conf
 from segwh.bench.targets import TARGETS, verdict
 from segwh.generate import generate
 
@@ -66,12 +66,19 @@ def test_bench_scan_step_writes_report(tmp_path) -> None:
     assert newest_report(tmp_path)["generated_seconds"]["export"] is None  # cached
 
 
-def test_bench_write_floor_and_clv_step(tmp_path) -> None:
-    result = run_bench(tmp_path, "run,write,clv", timeout=300)
+def test_bench_floors_and_clv_step(tmp_path) -> None:
+    result = run_bench(tmp_path, "run,write,floor,clv", timeout=300)
     assert "write" in result.stdout and "dbt run <= 90 s" in result.stdout
     report = newest_report(tmp_path)
     assert set(report["steps"]["write"]["tables"]) == set(RAW_TABLES)
     assert report["ratios"]["run_over_write_floor"] > 0
+    # the engine floor: every SQL model of the run again without dbt, on the raw inputs the
+    # project's hook exposes (the run's file keeps none), the Python models copied
+    floor = report["steps"]["floor"]
+    assert not floor.get("error"), floor
+    run_models = set(report["steps"]["run"]["models"])
+    assert set(floor["models"]) == run_models - set(CLV_MODELS)
+    assert report["ratios"]["run_over_engine_floor"] > 0
     # the CLV step: both Python models timed inside the dbt run, and alone with its memory
     clv = report["steps"]["clv"]
     assert set(clv["models"]) == set(CLV_MODELS) and clv["models_seconds"] > 0
@@ -274,3 +281,33 @@ def test_publish_keeps_the_latest_report_per_size_and_the_readme_table(tmp_path)
     assert rows[0].split(" | ")[:2] == ["| 100k", "40 s"]  # the latest 100k report
     assert rows[1].split(" | ")[:2] == ["| 1M", "300 s"] and "| yes |" in rows[1]
     assert "Machine: 2 vCPU X" in text
+
+
+def test_a_spark_run_is_published_beside_the_duckdb_one_and_compared(tmp_path) -> None:
+    """`--engine spark --publish` keeps its own report (100k-spark.json): it neither
+    replaces the size's DuckDB report nor enters the DuckDB table; the README compares the
+    two builds of the same size in a table of its own."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{TABLE_START}\n{TABLE_END}\n")
+    docs = tmp_path / "bench"
+    publish(_report(100_000, build={"seconds": 60, "exit": 0, "tests": 400}), docs, readme)
+    spark = _report(100_000, build={"seconds": 900, "exit": 0, "tests": 380})
+    spark.update(engine="spark", spark_conf={"spark.driver.memory": "2g",
+                                             "spark.executor.memory": "2g"})
+    publish(spark, docs, readme)
+    assert sorted(p.name for p in docs.iterdir()) == ["100k-spark.json", "100k.json"]
+    lines = readme.read_text().splitlines()
+    duckdb_rows = [line for line in lines if line.startswith("| 100k | 60 s")]
+    spark_rows = [line for line in lines if line.startswith("| 100k | 60 s | 900 s")]
+    assert len(duckdb_rows) == 2 and len(spark_rows) == 1  # one row per table
+    assert "| 15.0 | 380 | driver 2g, executor 2g" in spark_rows[0]
+
+
+def test_spark_conf_reads_the_clusters_settings(tmp_path) -> None:
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "spark-defaults.conf").write_text(
+        "# Written by segwh.spark\nspark.driver.memory 2g\nspark.sql.shuffle.partitions 4\n"
+        "spark.driver.host 127.0.0.1\n")
+    assert spark_conf(tmp_path) == {"spark.driver.memory": "2g",
+                                    "spark.sql.shuffle.partitions": "4"}
+    assert spark_conf(tmp_path / "missing") == {}

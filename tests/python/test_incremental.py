@@ -10,7 +10,7 @@ is gone (their orders, sessions and carts stay in the export and are quarantined
 unknown_customer); and one order line, one session and one cart of other customers. Then
 `dbt build` runs again (incremental on DuckDB) — twice, the second on a copy — and every
 staging, quarantine, segment and mart table is compared with a full refresh of the same
-files (run-marker columns `_loaded_at` / `loaded_at` aside). Erasures: one customer is in the
+files (run-marker columns aside: RUN_COLUMNS). Erasures: one customer is in the
 erasures file of the first build, another joins them in the re-export's (the re-export
 still holds both customers' rows: they are erased again, not counted twice).
 """
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,10 @@ from segwh.bench import ensure_next_day, raw_source
 
 SCHEMAS = ("staging", "quarantine", "intermediate", "segments", "marts")
 HISTORY = {"segment_membership_history", "segment_transitions"}  # depend on run history
+# run markers: when a run wrote the row (`_loaded_at`, the ledger's `loaded_at`) and the
+# ledger's size and the as_of then (`_refresh_sources`, `_refresh_as_of` of the incremental
+# customer-grain models)
+RUN_COLUMNS = ("_loaded_at", "loaded_at", "_refresh_sources", "_refresh_as_of")
 # events at least this long before the data's as_of: far outside the refresh window, so an
 # incremental run does not read the deleted rows' ids again for any other reason
 OLD_DAYS = 15
@@ -315,7 +320,7 @@ def test_incremental_equals_full_refresh(builds: Builds, build: str) -> None:
             columns = [row[0] for row in con.execute(
                 "select column_name from information_schema.columns where table_catalog = ? "
                 "and table_schema = ? and table_name = ? order by ordinal_position",
-                [catalog, schema, table]).fetchall() if row[0] not in ("_loaded_at", "loaded_at")]
+                [catalog, schema, table]).fetchall() if row[0] not in RUN_COLUMNS]
             select = ", ".join(f'"{c}"' for c in columns)
             ours = f'select {select} from "{catalog}"."{schema}"."{table}"'
             theirs = f'select {select} from full_db."{schema}"."{table}"'
@@ -558,7 +563,7 @@ def test_layout_refresh_equals_full_build(layouts: LayoutBuilds, layout: str) ->
     them), the refresh gives the full build's staging, quarantine, segments and marts.
     A loaded-at refresh reads its rows as a second batch: the batch names (`_source`) and
     the ledger differ by design."""
-    skip_columns = {"_loaded_at", "loaded_at"} | ({"_source"} if layout == "loaded_at" else set())
+    skip_columns = set(RUN_COLUMNS) | ({"_source"} if layout == "loaded_at" else set())
     skip_tables = {"stg_shop__raw_sources"} if layout == "loaded_at" else set()
     differences = _differences(layouts.incremental[layout], layouts.full[layout],
                                skip_columns, skip_tables)
@@ -704,3 +709,145 @@ def test_built_file_holds_no_plumbing(layouts: LayoutBuilds, layout: str) -> Non
                 "select table_schema, table_name from information_schema.tables "
                 "where table_catalog = ?", [catalog]).fetchall():
             con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+
+
+# --- the customer grain (docs/data-path.md "The customer grain") ----------------------------
+
+# the refreshes after day 1 (deliveries layout), in order: the day-2 deliveries (a sessions
+# file changed); new files only (an order moved to another customer, a product in another
+# category, a new line of an unchanged order); a changed file (the order moved again: its
+# second owner's row replaced); the same raw data at another as_of; var as_of unset; a new
+# session later than every event (as_of and the recent-visits window move five days)
+GRAIN_STEPS = ("day 2", "new files", "changed file", "as_of changed", "as_of unset",
+               "later sessions")
+# the steps after which a model holds no row of an earlier run: it recomputed every customer
+GRAIN_FULL_STEPS = {
+    "int_customers_category_spend": {"changed file", "as_of changed", "as_of unset"},
+    "int_customers_sessions": {"day 2", "as_of changed", "as_of unset"},
+}
+GRAIN_MODELS = tuple(GRAIN_FULL_STEPS)
+EARLIER_AS_OF = "2025-06-20 00:00:00"
+
+
+@dataclass(frozen=True)
+class GrainBuilds:
+    """Per step: the refreshed warehouse, and a copy whose customer-grain models were then
+    rebuilt with --full-refresh (every customer recomputed from the same staging)."""
+
+    refreshed: dict[str, Path]
+    recomputed: dict[str, Path]
+    picks: raw_layouts.GrainPicks
+
+
+def _copy(source: Path, folder: Path) -> Path:
+    """A copy of the warehouse file under the same name (its views name their database)."""
+    folder.mkdir(parents=True)
+    return Path(shutil.copyfile(source, folder / source.name))
+
+
+def _step_vars(raw_dir: Path, step: str) -> dict:
+    as_of = {"as_of changed": {"as_of": EARLIER_AS_OF}, "as_of unset": {},
+             "later sessions": {}}.get(step, {"as_of": FIXTURE_AS_OF})
+    return {"raw_path": str(raw_dir), **as_of}
+
+
+@pytest.fixture(scope="module")
+def grain(tmp_path_factory: pytest.TempPathFactory) -> GrainBuilds:
+    tmp = tmp_path_factory.mktemp("grain")
+    raw_dir = tmp / "deliveries"
+    # the customer-grain models and what they read (staging, as_of, population), no tests
+    run = ["build", "--resource-type", "seed", "--resource-type", "model",
+           "--select", *(f"+{model}" for model in GRAIN_MODELS)]
+    warehouse = tmp / "warehouse.duckdb"
+    with duckdb.connect() as con:
+        plan = raw_layouts.plan_days(con)
+        raw_layouts.write_deliveries(con, raw_dir, 1, plan)
+    run_dbt(run, warehouse, tmp / "day1", vars=_step_vars(raw_dir, "day 1"))
+    refreshed, recomputed, picks = {}, {}, None
+    for number, step in enumerate(GRAIN_STEPS):
+        with duckdb.connect() as con:
+            if step == "day 2":
+                raw_layouts.write_deliveries(con, raw_dir, 2, plan)
+            elif step in ("new files", "changed file"):
+                raw_layouts.write_grain_changes(con, raw_dir, number, picks)
+            elif step == "later sessions":
+                as_of = _one(warehouse, "select as_of from intermediate.int_as_of_resolved")[0]
+                raw_layouts.write_later_session(con, raw_dir, picks.owners[0],
+                                                str(as_of + timedelta(days=5)))
+        run_dbt(run, warehouse, tmp / f"step{number}", vars=_step_vars(raw_dir, step))
+        refreshed[step] = _copy(warehouse, tmp / f"refreshed{number}")
+        recomputed[step] = _copy(warehouse, tmp / f"recomputed{number}")
+        run_dbt(["run", "--full-refresh", "--select", *GRAIN_MODELS], recomputed[step],
+                tmp / f"recompute{number}", vars=_step_vars(raw_dir, step))
+        if picks is None:
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                picks = raw_layouts.pick_grain_changes(con, plan)
+    return GrainBuilds(refreshed, recomputed, picks)
+
+
+def _grain_rows(path: Path, model: str, where: str = "true") -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns = [row[0] for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = "
+            "'intermediate' and table_name = ? order by ordinal_position", [model]).fetchall()
+            if row[0] not in RUN_COLUMNS]
+        return sorted(con.execute(
+            f"select {', '.join(columns)} from intermediate.{model} where {where}").fetchall(),
+            key=repr)
+
+
+@pytest.mark.parametrize("step", GRAIN_STEPS)
+@pytest.mark.parametrize("model", GRAIN_MODELS)
+def test_customer_grain_refresh_equals_full_recompute(grain: GrainBuilds, model: str,
+                                                      step: str) -> None:
+    """After each step the incremental customer-grain model holds what recomputing every
+    customer gives (its run-marker columns aside)."""
+    ours, theirs = (_grain_rows(path[step], model)
+                    for path in (grain.refreshed, grain.recomputed))
+    assert ours, (model, step)
+    only_ours = [row for row in ours if row not in theirs]
+    only_theirs = [row for row in theirs if row not in ours]
+    assert not only_ours and not only_theirs, (only_ours[:5], only_theirs[:5])
+
+
+def test_customer_grain_steps_change_what_they_say(grain: GrainBuilds) -> None:
+    """The steps are not vacuous: each changes the figures of the customers it names."""
+    picks, spend, visits = grain.picks, "int_customers_category_spend", "int_customers_sessions"
+    first, second, third = picks.owners
+
+    def rows(step: str, customer: str, model: str = spend) -> list[tuple]:
+        return _grain_rows(grain.recomputed[step], model, f"customer_id = '{customer}'")
+
+    lined = _one(grain.recomputed["day 2"], "select customer_id from "
+                 "staging.stg_shop__orders where order_id = ?", [picks.lined_order])[0]
+    for customer in (first, second, lined):
+        assert rows("day 2", customer) != rows("new files", customer), customer
+    regrouped = f"select count(*) from intermediate.{spend} where category = 'zzz regrouped'"
+    assert _one(grain.recomputed["day 2"], regrouped)[0] == 0
+    assert _one(grain.recomputed["new files"], regrouped)[0] > 0
+    for customer in (second, third):
+        assert rows("new files", customer) != rows("changed file", customer), customer
+    for model in GRAIN_MODELS:
+        assert (_grain_rows(grain.recomputed["changed file"], model)
+                != _grain_rows(grain.recomputed["as_of changed"], model)), model
+    # the later session moves the window: other customers' recent visits change too
+    moved = {row[0] for row in set(_grain_rows(grain.recomputed["as_of unset"], visits))
+             ^ set(_grain_rows(grain.recomputed["later sessions"], visits))}
+    assert first in moved and len(moved) > 1, moved
+
+
+@pytest.mark.parametrize("step", GRAIN_STEPS)
+@pytest.mark.parametrize("model", GRAIN_MODELS)
+def test_customer_grain_refresh_rewrites_only_changed_customers(grain: GrainBuilds, model: str,
+                                                                step: str) -> None:
+    """A refresh rewrites every row only where the model must recompute every customer
+    (GRAIN_FULL_STEPS); new deliveries rewrite only their customers' rows (the others keep
+    their `_loaded_at`)."""
+    rewritten, rows = _one(grain.refreshed[step], (
+        "select count(*) filter (where _loaded_at = (select max(loaded_at) "
+        f"from staging.stg_shop__raw_sources)), count(*) from intermediate.{model}"))
+    assert rows > 0
+    if step in GRAIN_FULL_STEPS[model]:
+        assert rewritten == rows, (rewritten, rows)
+    else:
+        assert rewritten < rows, (rewritten, rows)

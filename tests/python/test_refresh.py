@@ -798,7 +798,7 @@ def test_stale_sources_stop_the_refresh_with_freshness_fail(
     baseline: Path, quick_dbt: Path, tmp_path: Path
 ):
     """The freshness gate runs after the build (the quick one here) with dbt's own
-    `source freshness` on the fixture's raw files."""
+    `source freshness` on what the build file holds of the fixture's raw rows."""
     published = copy_published(baseline, tmp_path)
     before = sha256(published)
     result = run_refresh(published, "run", "--freshness", "fail", dbt=quick_dbt)
@@ -808,6 +808,39 @@ def test_stale_sources_stop_the_refresh_with_freshness_fail(
     assert "orders" in reason
     assert sha256(published) == before
     assert build_files(tmp_path) == []
+
+
+def test_source_freshness_reads_the_warehouse_not_the_raw_files(baseline: Path, tmp_path: Path):
+    """Source freshness is the latest event time the warehouse has received, read from what
+    the build holds: it reads no raw file, so it costs the same whatever the raw data's
+    size. The baseline refresh's freshness step printed no `raw input` line (its build did:
+    one per file read). By hand, `dbt source freshness` on the published warehouse gives
+    the refresh's answer even after the raw directory received an unreadable file
+    (reading the raw data, its on-run-start hook stopped on it: "The raw data cannot be
+    read")."""
+    run_dir = next(Layout(baseline).runs_dir.iterdir())
+    log = (run_dir / "refresh.log").read_text()
+    build_part, freshness_part = log.split("dbt build passed", 1)
+    assert "raw input orders: " in build_part
+    freshness_part = freshness_part.split("source freshness: ", 1)[0]
+    assert "raw input " not in freshness_part, freshness_part[-2000:]
+    assert last_summary(baseline)["freshness"]["seconds"] > 0
+
+    published = copy_published(baseline, tmp_path)
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW_DIR, raw)
+    (raw / "orders.csv").write_bytes(bytes(range(256)) * 64)  # garbage, not a CSV file
+    sources_json = tmp_path / "sources.json"
+    result = run_dbt(["source", "freshness", "--output", str(sources_json)], published,
+                     tmp_path / "dbt", vars={**FIXTURE_VARS, "raw_path": str(raw)}, check=False)
+    output = result.stdout + result.stderr
+    assert "cannot be read" not in output and "raw input " not in output, output[-3000:]
+    assert sources_json.exists(), output[-3000:]
+    by_hand = {item["unique_id"].split(".")[-1]: (item["status"], item["max_loaded_at"])
+               for item in json.loads(sources_json.read_text())["results"]}
+    refreshed = {name: (item["status"], item["max_loaded_at"])
+                 for name, item in last_summary(baseline)["freshness"]["sources"].items()}
+    assert by_hand == refreshed
 
 
 # --- erasure --------------------------------------------------------------------------------

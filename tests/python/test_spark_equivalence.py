@@ -102,12 +102,17 @@ CLV_SEGMENT = "at_risk_high_value"
 # The lineage of a raw row (docs/data-path.md): the file it came from (a path on DuckDB, a
 # file:// URI on Spark), the engine's own hash of the row, when it was loaded
 LINEAGE = ("_source", "_fingerprint", "_loaded_at")
+# the customer grain's refresh state (customer_grain_state): run markers, and a hash of the
+# context as each engine prints it (docs/data-path.md "The customer grain")
+REFRESH_STATE = ("_loaded_at", "_refresh_context", "_refresh_sources", "_refresh_as_of")
 # Columns not compared: dbt's invocation id of each build (differs by nature), the CLV
-# predictions and the raw rows' lineage
+# predictions, the raw rows' lineage and the customer grain's refresh state
 NOT_COMPARED = {("history", "segment_membership_changes"): ("refresh_id",),
                 ("marts", "customer_profile"): CLV_PREDICTIONS,
                 ("intermediate", "int_customers_valued"): CLV_PREDICTIONS,
                 ("intermediate", "int_customers_segmented"): CLV_PREDICTIONS,
+                ("intermediate", "int_customers_category_spend"): REFRESH_STATE,
+                ("intermediate", "int_customers_sessions"): REFRESH_STATE,
                 **{("staging", f"base_shop__{table}"): LINEAGE
                    for table in ("customers", "orders", "order_items", "products", "sessions",
                                  "carts")}}

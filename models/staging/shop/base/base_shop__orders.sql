@@ -143,19 +143,15 @@ rows_to_check as (
         stored_rows.{{ column_name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from stored_rows
-    where stored_rows.order_id in (select touched_keys.order_id from touched_keys)
+    where (
+        stored_rows.order_id in (select touched_keys.order_id from touched_keys)
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
-    union all
-    -- stored rows without an id whose customer was erased since (keyless_erasure_condition):
+    )
+    -- or a stored row without an id whose customer was erased since (keyless_erasure_condition):
     -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
-    select
-        {%- for column_name in base_columns('orders', checked=false) %}
-        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from stored_rows
-    where {{ keyless_erasure_condition('orders', 'stored_rows') }}
+    or {{ keyless_erasure_condition('orders', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (
