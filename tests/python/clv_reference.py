@@ -34,8 +34,13 @@ def bgnbd_by_integration(
     def beta_density(p: float) -> float:
         return math.exp((a - 1) * math.log(p) + (b - 1) * math.log1p(-p) - special.betaln(a, b))
 
+    # where Beta(a, b) holds its mass (all but 1e-14 on each side): with a large a and b
+    # (a shop whose customers drop out at one rate) the density is a narrow peak that a
+    # quadrature over [0, 1] can step over entirely
+    low, high = (float(v) for v in special.betaincinv(a, b, [1e-14, 1 - 1e-14]))
+
     def quad(f) -> float:
-        return integrate.quad(f, 0.0, 1.0, limit=200, epsabs=0, epsrel=1e-11)[0]
+        return integrate.quad(f, low, high, limit=200, epsabs=0, epsrel=1e-11)[0]
 
     alive = quad(lambda p: beta_density(p) * (1 - p) ** x * gamma_integral(alpha + T))
     dead = 0.0 if x == 0 else quad(
