@@ -61,8 +61,9 @@ NON_FINITE = "non_finite_prediction"
 # mean): the fit is kept with a note, and the predictions must still be finite
 LOG_BOUND = 25.0
 # a fit whose line search stopped (L-BFGS-B "ABNORMAL") is kept when no one-parameter step
-# raises the mean log-likelihood a buyer by more than this: it is flat there
-FLAT_TOLERANCE = 1e-6
+# raises the shop's log-likelihood by more than this: flat there (a likelihood ratio of
+# e^0.01, far below anything a test of the fit could tell apart)
+FLAT_LOG_LIKELIHOOD = 0.01
 
 
 class ClvFitError(RuntimeError):
@@ -154,7 +155,7 @@ def check(fit: ClvFit) -> ClvFit:
 
 def _minimize(
     objective: Callable[[Array], tuple[float, Array]], names: tuple[str, ...],
-    max_iterations: int,
+    max_iterations: int, buyers: float,
 ) -> tuple[OptimizeResult, str]:
     """L-BFGS-B from all parameters = 1, within ±LOG_BOUND on the log scale; returns the
     result and a note naming the parameters that ended on the bound."""
@@ -170,7 +171,7 @@ def _minimize(
         note = (f"{', '.join(on_bound)} at the edge of the search (e^±{LOG_BOUND:g}): the "
                 "likelihood keeps rising towards a limit of the model")
     if not result.success and str(result.message).startswith("ABNORMAL") \
-            and _no_rise_left(objective, result.x):
+            and _no_rise_left(objective, result.x, FLAT_LOG_LIKELIHOOD / buyers):
         # the line search found no rise left: on a ridge towards a limit of the model (e.g.
         # Gamma-Gamma p -> inf, gamma -> 0) the likelihood is flat to floating-point
         # precision, and where the optimiser stops on it depends on the machine's
@@ -181,16 +182,17 @@ def _minimize(
     return result, note
 
 
-def _no_rise_left(objective: Callable[[Array], tuple[float, Array]], x: Array) -> bool:
-    """True when no step of e^±1 ... e^±0.001 in one parameter (within the box) raises the
-    likelihood by more than FLAT_TOLERANCE a buyer."""
+def _no_rise_left(objective: Callable[[Array], tuple[float, Array]], x: Array,
+                  tolerance: float) -> bool:
+    """True when no step of e^±1 ... e^±0.001 in one parameter (within the box) lowers the
+    objective (the negative log-likelihood a buyer) by more than `tolerance`."""
     value = objective(x)[0]
     for index in range(x.size):
         for step in (1.0, -1.0, 0.1, -0.1, 0.01, -0.01, 0.001, -0.001):
             moved = x.copy()
             moved[index] = min(max(moved[index] + step, -LOG_BOUND), LOG_BOUND)
             with np.errstate(all="ignore"):
-                if objective(moved)[0] < value - FLAT_TOLERANCE:
+                if objective(moved)[0] < value - tolerance:
                     return False
     return True
 
@@ -211,7 +213,7 @@ def fit_bgnbd(
         value, gradient = bgnbd.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
-    result, note = _minimize(objective, ("r", "alpha", "a", "b"), max_iterations)
+    result, note = _minimize(objective, ("r", "alpha", "a", "b"), max_iterations, total)
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     params = BgNbdParams(r, alpha / scale, a, b)
     log_likelihood = float(weighted_sum(weights, bgnbd.log_likelihood_terms(params, ux, ut, uT)))
@@ -235,7 +237,7 @@ def fit_gamma_gamma(
         value, gradient = gamma_gamma.negative_log_likelihood(log_params, data)
         return value / total, gradient / total
 
-    result, note = _minimize(objective, ("p", "q", "gamma"), max_iterations)
+    result, note = _minimize(objective, ("p", "q", "gamma"), max_iterations, total)
     p, q, gamma = (float(v) for v in np.exp(result.x))
     params = GammaGammaParams(p, q, gamma / scale)
     log_likelihood = float(weighted_sum(weights, gamma_gamma.log_likelihood_terms(params, ux, um)))

@@ -366,8 +366,9 @@ def test_a_line_search_that_stops_with_a_rise_left_is_refused() -> None:
         return value / weights.sum(), gradient / weights.sum()
 
     optimum = optimize.minimize(objective, np.zeros(4), jac=True, method="L-BFGS-B").x
-    assert model._no_rise_left(objective, optimum)
-    assert not model._no_rise_left(objective, optimum + np.array([0.5, 0, 0, 0]))
+    tolerance = model.FLAT_LOG_LIKELIHOOD / weights.sum()
+    assert model._no_rise_left(objective, optimum, tolerance)
+    assert not model._no_rise_left(objective, optimum + np.array([0.5, 0, 0, 0]), tolerance)
 
 
 def test_fit_row_round_trip(cdnow_fit: dict) -> None:
