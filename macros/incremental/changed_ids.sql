@@ -9,13 +9,18 @@
       - ids of stored rows whose source is read again or gone (deliveries);
       - ids whose reference standing changed: a stored row that passed its own checks and
         whose reference_reason now differs from its stored reject_reason (a late
-        customer, order or product arrived; a referenced row was deleted or rejected);
+        customer, order or product arrived; a referenced row was deleted or rejected).
+        When the referenced tables only gained rows (reference_recheck_since), only the
+        stored rows rejected for a reference and the valid rows naming an id written
+        since are looked at; else every stored row;
       - ids of rows of customers erased since (erasure_condition; for the tables with
         references in the same pass over the stored rows as the reference standing, whose
         joins erasure_condition of order_items reads).
     A stored row erased already is touched only through its source (read again, gone) or
     its raw id read again (the model then re-reads it by its hashed key): never hashed twice.
-    `read_rows`, `stored_rows`: the CTEs of the rows read now and of the stored table.
+    `read_rows`: the CTE of the rows read now; `stored_rows`: the stored table (a relation,
+    read by each branch for the columns it needs: as a CTE, DuckDB would materialize
+    every column of every stored row for the several readers).
 #}
 {% macro changed_ids(table_name, plan, read_rows, stored_rows) -%}
     {%- set key = raw_contract()[table_name].key -%}
@@ -48,7 +53,9 @@
     where {{ key }} is not null and _source in {{ replaced }}
     {%- endif -%}
     {%- endif %}
-    {%- if raw_contract()[table_name].references %}
+    {%- set spec = raw_contract()[table_name] %}
+    {%- set since = reference_recheck_since(table_name, stored_rows) if spec.references else none %}
+    {%- if spec.references and since is none %}
     union
     select stored_checked.{{ key }}
     from {{ stored_rows }} as stored_checked
@@ -62,11 +69,45 @@
             or coalesce({{ erasure_condition(table_name, 'stored_checked') }}, false)
         )
     {%- else %}
+    {%- if since is not none %}
+    union
+    -- a stored row rejected for a reference whose standing changed (it arrived)
+    select stored_rejected.{{ key }}
+    from {{ stored_rows }} as stored_rejected
+    {{ reference_joins(table_name, 'stored_rejected') }}
+    where not stored_rejected.is_erased
+        and stored_rejected.{{ key }} is not null
+        and stored_rejected.row_reject_reason is null
+        and stored_rejected.reject_reason is not null
+        and coalesce({{ reference_reason(table_name, 'stored_rejected') }}, '')
+        != stored_rejected.reject_reason
+    union
+    -- a stored valid row naming an id written since
+    select stored_valid.{{ key }}
+    from {{ stored_rows }} as stored_valid
+    where not stored_valid.is_erased
+        and stored_valid.{{ key }} is not null
+        and stored_valid.reject_reason is null
+        and (
+            {%- for reference in spec.references %}
+            {{ 'or ' if not loop.first }}stored_valid.{{ reference.column }} in (
+                select written.{{ reference.column }}
+                from {{ existing_model_relation('base_shop__' ~ reference_parent_table(reference)) }}
+                    as written
+                where written._loaded_at > {{ since }}
+            )
+            {%- endfor %}
+        )
+    {%- endif %}
+    {#- the rows of customers erased since; order lines (no customer column): lines of an
+        order erased since make reference_recheck_since none (the branch above) #}
+    {%- if spec.customer is not none or not spec.references %}
     union
     select stored_erased.{{ key }}
     from {{ stored_rows }} as stored_erased
     where not stored_erased.is_erased
         and stored_erased.{{ key }} is not null
         and {{ erasure_condition(table_name, 'stored_erased') }}
+    {%- endif %}
     {%- endif %}
 {%- endmacro %}

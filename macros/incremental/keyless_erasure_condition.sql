@@ -9,7 +9,9 @@
     cannot read the ephemeral base_shop__erasures): the hash of its customer id is in
     stg_shop__erasures; an order line: its order is not clean and the hash of its order_id
     is the key of an erased base_shop__orders row. Only the few stored rows without an id
-    are hashed. False for customers (their id is the customer id) and products.
+    are hashed: the hash is also inside a `case` on the row being keyless (under an `or`,
+    DuckDB hashes every stored row before it filters on a plain `and`). False for customers (their
+    id is the customer id) and products.
     With `relation_alias` none the stored table's columns are not qualified (a DELETE of
     that table: delete_erased_keyless_rows; Spark's rewrite of it reads the same condition).
 #}
@@ -19,7 +21,7 @@
     {%- set not_scrubbed_keyless = stored ~ spec.key ~ ' is null and not ' ~ stored ~ 'is_erased' -%}
     {%- if spec.customer is not none and spec.customer != spec.key -%}
     {{ not_scrubbed_keyless }}
-    and {{ sha256_hex(stored ~ spec.customer) }} in (
+    and case when {{ not_scrubbed_keyless }} then {{ sha256_hex(stored ~ spec.customer) }} end in (
         select erasures.customer_id_hash from {{ ref('stg_shop__erasures') }} as erasures
     )
     {%- elif table_name == 'order_items' -%}
@@ -29,7 +31,8 @@
         select clean_orders.order_id from {{ ref(orders) }} as clean_orders
         where clean_orders.order_id is not null
     )
-    and {{ sha256_hex(stored ~ 'order_id') }} in ({{ erased_order_keys() }})
+    and case when {{ not_scrubbed_keyless }} then {{ sha256_hex(stored ~ 'order_id') }} end
+    in ({{ erased_order_keys() }})
     {%- else -%}
     false
     {%- endif -%}

@@ -54,7 +54,8 @@
             {%- set source_name = part.source -%}
             {%- do plan_rows.append({'table': table_name, 'source': source_name,
                 'layout': layout.layout, 'action': part.action, 'size': part.get('size'),
-                'modified': part.get('modified'), 'watermark': part.get('watermark')}) -%}
+                'modified': part.get('modified'), 'watermark': part.get('watermark'),
+                'is_new': not full and source_name not in previous.sources.get(table_name, {})}) -%}
             {%- if part.action == 'read' and raw_mode() != 'sample' -%}
                 {#- said before reading: an engine error while reading follows its name -#}
                 {{ log("raw input " ~ table_name ~ ": " ~ part.label, info=True) }}

@@ -2,11 +2,13 @@
     The read plan of `table_name` for this run (written by the on-run-start hook
     prepare_raw_inputs into raw_input.read_plan): {'full': true|false, 'layout': ...,
     'read': [sources read now], 'replaced': [sources whose stored rows this run replaces:
-    read again or gone], 'kept': [...]}. Without a plan (parsing, `dbt compile` before
-    any hook ran): a full read.
+    read again or gone], 'added': [sources read now that no earlier load holds rows of:
+    new files, new loaded-at batches], 'kept': [...]}. Without a plan (parsing, `dbt
+    compile` before any hook ran): a full read.
 #}
 {% macro read_plan(table_name) %}
-    {%- set plan = {'full': true, 'layout': 'export', 'read': [], 'replaced': [], 'kept': []} -%}
+    {%- set plan = {'full': true, 'layout': 'export', 'read': [], 'replaced': [], 'added': [],
+                   'kept': []} -%}
     {%- if not execute -%}
         {{ return(plan) }}
     {%- endif -%}
@@ -15,8 +17,8 @@
     {%- if relation is none -%}
         {{ return(plan) }}
     {%- endif -%}
-    {%- set rows = run_query("select source_table, source_name, layout, action, is_full from "
-        ~ relation ~ " order by source_name").rows -%}
+    {%- set rows = run_query("select source_table, source_name, layout, action, is_full, is_new"
+        ~ " from " ~ relation ~ " order by source_name").rows -%}
     {%- for row in rows -%}
         {%- do plan.update({'full': row[4]}) -%}
     {%- endfor -%}
@@ -25,6 +27,9 @@
         {%- if row[3] == 'read' -%}
             {%- do plan.read.append(row[1]) -%}
             {%- do plan.replaced.append(row[1]) -%}
+            {%- if row[5] -%}
+                {%- do plan.added.append(row[1]) -%}
+            {%- endif -%}
         {%- elif row[3] == 'dropped' -%}
             {%- do plan.replaced.append(row[1]) -%}
         {%- else -%}

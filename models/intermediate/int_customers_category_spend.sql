@@ -141,27 +141,6 @@ spend_rows as (
         on category_spend.customer_id = customer_totals.customer_id
 ),
 
-{% if is_incremental() -%}
-placeholders as (
-    -- the stored customers recomputed now with no row left: one row without a category each
-    select
-        stored_customers.customer_id,
-        cast(null as {{ dbt.type_string() }}) as category,
-        cast(null as decimal(18, 2)) as category_spend,
-        cast(null as {{ dbt.type_bigint() }}) as category_order_count,
-        cast(null as double) as share_of_customer_spend,
-        cast(null as {{ dbt.type_bigint() }}) as category_rank
-    from (select distinct stored_rows.customer_id from stored_rows) as stored_customers
-    {%- if partial %}
-    inner join recomputed_customers
-        on stored_customers.customer_id = recomputed_customers.customer_id
-    {%- endif %}
-    left join spend_rows
-        on stored_customers.customer_id = spend_rows.customer_id
-    where spend_rows.customer_id is null
-),
-
-{% endif -%}
 final as (
     select
         written.*,
@@ -170,11 +149,12 @@ final as (
         cast({{ state.sources }} as {{ dbt.type_bigint() }}) as _refresh_sources,
         {{ loaded_at() }} as _loaded_at
     from (
-        select * from spend_rows
-        {%- if is_incremental() %}
-        union all
-        select * from placeholders
-        {%- endif %}
+        {{ customer_grain_rows('spend_rows', [
+            ('category', dbt.type_string()),
+            ('category_spend', 'decimal(18, 2)'),
+            ('category_order_count', dbt.type_bigint()),
+            ('share_of_customer_spend', 'double'),
+            ('category_rank', dbt.type_bigint())], partial) }}
     ) as written
 )
 

@@ -148,26 +148,6 @@ visit_rows as (
         on population.customer_id = primary_devices.customer_id
 ),
 
-{% if is_incremental() -%}
-placeholders as (
-    -- the stored customers recomputed now with no row left: one row without visits each
-    select
-        stored_customers.customer_id,
-        cast(null as {{ dbt.type_bigint() }}) as visit_count,
-        cast(null as {{ dbt.type_bigint() }}) as recent_visit_count,
-        cast(null as {{ dbt.type_timestamp() }}) as last_visit_at,
-        cast(null as {{ dbt.type_string() }}) as primary_device
-    from (select distinct stored_rows.customer_id from stored_rows) as stored_customers
-    {%- if partial %}
-    inner join recomputed_customers
-        on stored_customers.customer_id = recomputed_customers.customer_id
-    {%- endif %}
-    left join visit_rows
-        on stored_customers.customer_id = visit_rows.customer_id
-    where visit_rows.customer_id is null
-),
-
-{% endif -%}
 final as (
     select
         written.*,
@@ -177,11 +157,11 @@ final as (
         clock.as_of as _refresh_as_of,
         {{ loaded_at() }} as _loaded_at
     from (
-        select * from visit_rows
-        {%- if is_incremental() %}
-        union all
-        select * from placeholders
-        {%- endif %}
+        {{ customer_grain_rows('visit_rows', [
+            ('visit_count', dbt.type_bigint()),
+            ('recent_visit_count', dbt.type_bigint()),
+            ('last_visit_at', dbt.type_timestamp()),
+            ('primary_device', dbt.type_string())], partial) }}
     ) as written
     cross join clock
 )

@@ -692,6 +692,81 @@ def test_refresh_reads_only_new_and_changed_files(layouts: LayoutBuilds) -> None
     assert len(rows) == len(raw_layouts.RAW_TABLES) + 4  # part-1 each, 3 new files, erasures
 
 
+def test_new_files_recheck_the_rows_naming_what_they_changed(
+        layouts: LayoutBuilds, tmp_path: Path) -> None:
+    """A day of new files only (deliveries): a customer's tombstone and an order's tombstone.
+    The refresh looks at the reference standing of the stored rows naming an id written
+    since and of the rows rejected for a reference, not every stored row
+    (reference_recheck_since): the customer's sessions, orders and carts become
+    unknown_customer, the order's lines unknown_order, as in a full build of the same files."""
+    plan = layouts.plan
+    raw_dir = tmp_path / "deliveries"
+    shutil.copytree(layouts.raw_dir, raw_dir)  # copy2: sizes and modification times kept
+    t = raw_layouts.trimmed
+    with duckdb.connect() as con:
+        raw = raw_layouts._raw
+        customer = con.execute(f"""
+            select {t('customer_id')} from {raw('customers')}
+            where try_cast(substr({t('customer_id')}, 2) as integer) % 2 = 0
+              and {t('customer_id')} not in ('{plan.erased_customer}',
+                                             '{plan.early_erased_customer}')
+              and {t('customer_id')} in (select {t('customer_id')} from {raw('sessions')})
+              and {t('customer_id')} in (select {t('customer_id')} from {raw('carts')})
+              and {t('customer_id')} in (select {t('o.customer_id')} from {raw('orders')} o
+                  join {raw('order_items')} i on {t('o.order_id')} = {t('i.order_id')})
+            group by 1
+            having count(*) = 1 and max(try_cast(registered_at as timestamp)) is not null
+              and coalesce(max(try_cast(updated_at as timestamp)), timestamp '2025-01-01')
+                  < timestamp '2025-06-30 12:00:00'
+            order by 1 limit 1""").fetchone()[0]
+        order = con.execute(f"""
+            select {t('o.order_id')} from {raw('orders')} o
+            join {raw('order_items')} i on {t('o.order_id')} = {t('i.order_id')}
+            where {t('o.customer_id')} != '{customer}'
+              and try_cast(substr({t('o.customer_id')}, 2) as integer) % 2 = 0
+              and {t('o.customer_id')} not in ('{plan.erased_customer}',
+                                               '{plan.early_erased_customer}')
+              and {t('o.order_id')} != '{plan.tombstoned_order}'
+              and try_cast(o.ordered_at as timestamp) is not null
+            group by 1 having count(distinct o.ordered_at) = 1 order by 1 limit 1""").fetchone()[0]
+        con.execute(f"""copy (select * replace ('2025-06-30 12:00:00' as updated_at),
+                                'true' as _deleted from {raw('customers')}
+                              where {t('customer_id')} = '{customer}')
+                        to '{raw_dir / "customers" / "part-3.csv"}' (header, delimiter ',')""")
+        con.execute(f"""copy (select * replace (cast(try_cast(ordered_at as timestamp)
+                                + interval 40 day as varchar) as updated_at),
+                                'true' as _deleted from {raw('orders')}
+                              where {t('order_id')} = '{order}')
+                        to '{raw_dir / "orders" / "part-3.csv"}' (header, delimiter ',')""")
+    run = ["build", "--resource-type", "seed", "--resource-type", "model"]
+    as_of = {"raw_path": str(raw_dir), "as_of": FIXTURE_AS_OF}
+    incremental = tmp_path / "incremental" / "deliveries.duckdb"
+    incremental.parent.mkdir()
+    shutil.copyfile(layouts.incremental["deliveries"], incremental)
+    run_dbt(run, incremental, tmp_path / "refresh", vars=as_of)
+    full = tmp_path / "full" / "deliveries.duckdb"
+    full.parent.mkdir()
+    run_dbt(run, full, tmp_path / "rebuild", vars=as_of)
+    compiled = tmp_path / "refresh" / "target" / "compiled" / "segmentation" / "models" \
+        / "staging" / "shop" / "base"
+    for table in ("sessions", "orders", "carts", "order_items"):  # the few rows, not all
+        assert "naming an id written since" in (compiled / f"base_shop__{table}.sql").read_text()
+    for table, key in (("sessions", "customer_id"), ("orders", "customer_id"),
+                       ("carts", "customer_id")):
+        rejected = _one(incremental, f"select count(*), count(*) filter (where reject_reason "
+                        f"= 'unknown_customer') from staging.base_shop__{table} "
+                        f"where {key} = ? and row_reject_reason is null",
+                        [customer])
+        assert rejected[0] > 0 and rejected[0] == rejected[1], (table, customer, rejected)
+    lines = _one(incremental, "select count(*), count(*) filter (where reject_reason = "
+                 "'unknown_order') from staging.base_shop__order_items where order_id = ? "
+                 "and row_reject_reason is null",
+                 [order])
+    assert lines[0] > 0 and lines[0] == lines[1], (order, lines)
+    differences = _differences(incremental, full, set(RUN_COLUMNS), set())
+    assert not differences, "\n".join(differences)
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_built_file_holds_no_plumbing(layouts: LayoutBuilds, layout: str) -> None:
     """No raw_input relation, no view naming the raw directory; every relation answers."""

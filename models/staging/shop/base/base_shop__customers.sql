@@ -142,12 +142,8 @@ read_rows as (
 ),
 
 {% if is_incremental() and not plan.full -%}
-stored_rows as (
-    select * from {{ this }}
-),
-
 touched_ids as (
-    {{ changed_ids('customers', plan, 'read_rows', 'stored_rows') }}
+    {{ changed_ids('customers', plan, 'read_rows', this) }}
 ),
 
 touched_keys as (
@@ -167,7 +163,9 @@ rows_to_check as (
         {%- for column_name in base_columns('customers', checked=false) %}
         stored_rows.{{ column_name }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from stored_rows
+    -- the stored table is read where it is used (changed_ids too), not as a CTE: a CTE
+    -- read twice would be materialized whole, every column of every stored row
+    from {{ this }} as stored_rows
     where stored_rows.customer_id in (select touched_keys.customer_id from touched_keys)
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}

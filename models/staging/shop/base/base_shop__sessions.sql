@@ -93,12 +93,8 @@ read_rows as (
 ),
 
 {% if is_incremental() and not plan.full -%}
-stored_rows as (
-    select * from {{ this }}
-),
-
 touched_ids as (
-    {{ changed_ids('sessions', plan, 'read_rows', 'stored_rows') }}
+    {{ changed_ids('sessions', plan, 'read_rows', this) }}
 ),
 
 touched_keys as (
@@ -114,20 +110,26 @@ rows_to_check as (
     where read_rows.session_id is null
         or read_rows.session_id in (select touched_ids.session_id from touched_ids)
     union all
+    -- the stored rows of the touched ids (the stored table is read where it is used,
+    -- changed_ids too, not as a CTE: a CTE read twice is materialized whole)
     select
         {%- for column_name in base_columns('sessions', checked=false) %}
         stored_rows.{{ column_name }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from stored_rows
-    where (
-        stored_rows.session_id in (select touched_keys.session_id from touched_keys)
+    from {{ this }} as stored_rows
+    where stored_rows.session_id in (select touched_keys.session_id from touched_keys)
         {%- if plan.replaced %}
         and stored_rows._source not in {{ sql_list(plan.replaced) }}
         {%- endif %}
-    )
-    -- or a stored row without an id whose customer was erased since (keyless_erasure_condition):
+    union all
+    -- a stored row without an id whose customer was erased since (keyless_erasure_condition):
     -- scrubbed now; the post-hook delete_erased_keyless_rows deletes their stored copies
-    or {{ keyless_erasure_condition('sessions', 'stored_rows') }}
+    select
+        {%- for column_name in base_columns('sessions', checked=false) %}
+        stored_rows.{{ column_name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as stored_rows
+    where {{ keyless_erasure_condition('sessions', 'stored_rows') }}
 ),
 {%- else -%}
 rows_to_check as (
