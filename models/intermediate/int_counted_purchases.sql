@@ -30,7 +30,10 @@ final as (
         orders.currency_code,
         orders.order_total,
         {{ to_reporting_currency('orders.order_total', 'orders.currency_code', 'currency_rates') }}
-            as order_total_reporting
+            as order_total_reporting,
+        -- when the run that last wrote the order started: the tests of a refresh read the
+        -- orders it wrote (latest_load_only), not every order again through this view
+        orders._loaded_at
     from orders
     inner join population
         on orders.customer_id = population.customer_id
