@@ -13,9 +13,8 @@
         When the referenced tables only gained rows (reference_recheck_since), only the
         stored rows rejected for a reference and the valid rows naming an id written
         since are looked at; else every stored row;
-      - ids of rows of customers erased since (erasure_condition; for the tables with
-        references in the same pass over the stored rows as the reference standing, whose
-        joins erasure_condition of order_items reads).
+      - ids of rows of customers erased since (erasure_condition; order lines: in the
+        reference check's pass, whose join to the orders their erasure_condition reads).
     A stored row erased already is touched only through its source (read again, gone) or
     its raw id read again (the model then re-reads it by its hashed key): never hashed twice.
     `read_rows`: the CTE of the rows read now; `stored_rows`: the stored table (a relation,
@@ -55,8 +54,14 @@
     {%- endif %}
     {%- set spec = raw_contract()[table_name] %}
     {%- set since = reference_recheck_since(table_name, stored_rows) if spec.references else none %}
-    {%- if spec.references and since is none %}
+    {#- order lines have no customer column: the lines of an erased order are found by
+        their order's reference join (erasure_condition), in a full check only (an order
+        erased since makes reference_recheck_since none) #}
+    {%- set erased_by_reference = spec.references and spec.customer is none %}
+    {%- if spec.references %}
     union
+    -- a stored row whose reference standing changed (with `since`: among those rejected
+    -- for a reference, whose reference may have arrived)
     select stored_checked.{{ key }}
     from {{ stored_rows }} as stored_checked
     {{ reference_joins(table_name, 'stored_checked') }}
@@ -64,23 +69,17 @@
         and stored_checked.{{ key }} is not null
         and (
             stored_checked.row_reject_reason is null
+            {%- if since is not none %}
+            and stored_checked.reject_reason is not null
+            {%- endif %}
             and coalesce({{ reference_reason(table_name, 'stored_checked') }}, '')
             != coalesce(stored_checked.reject_reason, '')
+            {%- if erased_by_reference and since is none %}
             or coalesce({{ erasure_condition(table_name, 'stored_checked') }}, false)
+            {%- endif %}
         )
-    {%- else %}
+    {%- endif %}
     {%- if since is not none %}
-    union
-    -- a stored row rejected for a reference whose standing changed (it arrived)
-    select stored_rejected.{{ key }}
-    from {{ stored_rows }} as stored_rejected
-    {{ reference_joins(table_name, 'stored_rejected') }}
-    where not stored_rejected.is_erased
-        and stored_rejected.{{ key }} is not null
-        and stored_rejected.row_reject_reason is null
-        and stored_rejected.reject_reason is not null
-        and coalesce({{ reference_reason(table_name, 'stored_rejected') }}, '')
-        != stored_rejected.reject_reason
     union
     -- a stored valid row naming an id written since
     select stored_valid.{{ key }}
@@ -99,15 +98,13 @@
             {%- endfor %}
         )
     {%- endif %}
-    {#- the rows of customers erased since; order lines (no customer column): lines of an
-        order erased since make reference_recheck_since none (the branch above) #}
-    {%- if spec.customer is not none or not spec.references %}
+    {%- if not erased_by_reference %}
     union
+    -- a stored row of a customer erased since
     select stored_erased.{{ key }}
     from {{ stored_rows }} as stored_erased
     where not stored_erased.is_erased
         and stored_erased.{{ key }} is not null
         and {{ erasure_condition(table_name, 'stored_erased') }}
-    {%- endif %}
     {%- endif %}
 {%- endmacro %}
