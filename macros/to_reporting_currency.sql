@@ -14,8 +14,8 @@
     above) is the estimate corrected by exact comparisons of whole numbers (amount in
     millionths, rates in 1e-10 units, as decimal(38, 0): exact on DuckDB and Spark alike):
     c cents is the answer when (2c - 1) * t * 1e6 <= 200 * a * f < (2c + 1) * t * 1e6. The
-    estimate is off by at most one cent for any amount below 1e12, so one correction step
-    is enough. The shortcut matters: the 38-digit products cost ~10 µs a row on DuckDB,
+    estimate is off by at most one cent for any converted amount below 1e12, so one
+    correction step is enough. The shortcut matters: the 38-digit products cost ~10 µs a row on DuckDB,
     the whole conversion without them well under 1 µs (docs/bench.md).
 #}
 {% macro to_reporting_currency(amount, currency_code, rates) -%}
