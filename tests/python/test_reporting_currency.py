@@ -40,9 +40,13 @@ def conversion_sql(tmp_path_factory: pytest.TempPathFactory) -> str:
     return sql
 
 
-def exact_cents(amount: Decimal, usd_per_unit: Decimal, reporting: Decimal) -> Decimal:
-    """amount × usd_per_unit ÷ reporting in cents, rounded half away from zero, as money."""
-    value = abs(Fraction(amount)) * Fraction(usd_per_unit) * 100 / Fraction(reporting)
+def exact_value(amount: Decimal, usd_per_unit: Decimal, reporting: Decimal) -> Fraction:
+    """|amount| × usd_per_unit ÷ reporting in cents, exactly."""
+    return abs(Fraction(amount)) * Fraction(usd_per_unit) * 100 / Fraction(reporting)
+
+
+def exact_cents(amount: Decimal, value: Fraction) -> Decimal:
+    """The exact value of `amount` in cents rounded half away from zero, as money."""
     whole = value.numerator // value.denominator
     cents = whole + (1 if value - whole >= Fraction(1, 2) else 0)
     return Decimal(cents) / 100 * (-1 if amount < 0 else 1)
@@ -89,8 +93,8 @@ def test_conversion_equals_exact_rounding(conversion_sql: str) -> None:
         converted = dict(con.execute(conversion_sql).fetchall())
     wrong, halves, double_wrong = [], 0, 0
     for i, (amount, usd, reporting) in enumerate(rows):
-        want = exact_cents(amount, usd, reporting)
-        value = abs(Fraction(amount)) * Fraction(usd) * 100 / Fraction(reporting)
+        value = exact_value(amount, usd, reporting)
+        want = exact_cents(amount, value)
         if value.denominator == 2:
             halves += 1
             estimate = float(abs(amount)) * float(usd) / float(reporting) * 100
