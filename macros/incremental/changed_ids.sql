@@ -17,7 +17,9 @@
         reference check's pass, whose join to the orders their erasure_condition reads).
     A stored row erased already is touched only through its source (read again, gone) or
     its raw id read again (the model then re-reads it by its hashed key): never hashed twice.
-    `read_rows`: the CTE of the rows read now; `stored_rows`: the stored table (a relation,
+    `read_rows`: a CTE of the id and row_fingerprint of every row read now (narrow: the
+    model then parses and checks only the rows of the ids returned); `stored_rows`: the
+    stored table (a relation,
     read by each branch for the columns it needs: as a CTE, DuckDB would materialize
     every column of every stored row for the several readers).
 #}

@@ -437,6 +437,50 @@ def test_unchanged_reexport_rewrites_nothing(builds: Builds) -> None:
     assert run_markers(builds.second) == run_markers(builds.incremental)
 
 
+@pytest.mark.parametrize("table,key", [("orders", "order_id"), ("sessions", "session_id"),
+                                       ("carts", "cart_id")])
+def test_reexport_rewrites_only_the_ids_whose_rows_changed(builds: Builds, table: str,
+                                                          key: str) -> None:
+    """The re-export is a changed file, read again whole; staging finds the ids whose raw
+    rows differ from the stored ones from each row's id and fingerprint alone
+    (changed_ids) and writes only those again. An id whose raw rows are the same in both
+    exports, and whose customer's rows are too (their reference standing is unchanged),
+    keeps the rows of the first build. Fails if the fingerprint of a re-read row differs
+    from the stored one for the same raw row (every id would be written again)."""
+    first = builds.reexport.parent / "raw"
+    exported = {"before": raw_source(first, table), "after": raw_source(builds.reexport, table)}
+    changed_customers = (
+        f"select {_id('customer_id')} from (select * from {raw_source(first, 'customers')} "
+        f"except all select * from {raw_source(builds.reexport, 'customers')}) "
+        f"union all select {_id('customer_id')} from (select * from "
+        f"{raw_source(builds.reexport, 'customers')} except all select * from "
+        f"{raw_source(first, 'customers')})")
+    excluded = (builds.removed.customer, builds.removed.orphaned_customer,
+                builds.erased.early, builds.erased.later)
+    with duckdb.connect() as con:
+        changed = {row[0] for row in con.execute(f"""
+            select {_id(key)} from (select * from {exported['before']}
+                                    except all select * from {exported['after']})
+            union
+            select {_id(key)} from (select * from {exported['after']}
+                                    except all select * from {exported['before']})""").fetchall()}
+        unchanged = {row[0] for row in con.execute(f"""
+            select {_id(key)} from {exported['after']}
+            where {_id(key)} is not null
+                and coalesce({_id('customer_id')}, '') not in {excluded}
+                and coalesce({_id('customer_id')}, '') not in ({changed_customers})""").fetchall()
+        } - changed
+    with duckdb.connect(str(builds.incremental), read_only=True) as con:
+        rewritten = {row[0] for row in con.execute(f"""
+            select {key} from staging.base_shop__{table}
+            where _loaded_at = (select max(_loaded_at) from staging.base_shop__{table})""")
+            .fetchall()}
+    assert changed and unchanged and rewritten, (len(changed), len(unchanged), len(rewritten))
+    assert not rewritten & unchanged, (
+        f"{len(rewritten & unchanged)} of {len(unchanged)} unchanged ids of {table} written "
+        f"again, e.g. {sorted(rewritten & unchanged)[:3]}")
+
+
 def test_latest_load_tests_read_the_rows_of_the_latest_load(
     builds: Builds, tmp_path: Path
 ) -> None:

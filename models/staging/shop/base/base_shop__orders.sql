@@ -22,9 +22,35 @@
 
 with
 
+{% if is_incremental() and not plan.full -%}
+cleaned_now as (
+    -- every raw row this run reads, as clean text: only its id and row_fingerprint are
+    -- read from it (by changed_ids); the rows of the ids it touches are read in raw_rows
+    select {{ clean_raw_columns('orders', 'source_rows') }}
+    from {{ source('shop', 'orders') }} as source_rows
+),
+
+fingerprints_now as (
+    select
+        cleaned_now.order_id,
+        {{ row_fingerprint(raw_record_text('orders', 'cleaned_now')) }} as _fingerprint
+    from cleaned_now
+),
+
+touched_ids as (
+    {{ changed_ids('orders', plan, 'fingerprints_now', this) }}
+),
+
+{% endif -%}
 raw_rows as (
-    -- the raw rows this run reads (every row in a full build)
-    select * from {{ source('shop', 'orders') }}
+    -- the raw rows this run reads: every row in a full build; in a refresh the rows
+    -- without an id and those of the touched ids (parsed and checked below)
+    select source_rows.*
+    from {{ source('shop', 'orders') }} as source_rows
+    {%- if is_incremental() and not plan.full %}
+    where {{ clean_text('source_rows.order_id') }} is null
+        or {{ clean_text('source_rows.order_id') }} in (select touched_ids.order_id from touched_ids)
+    {%- endif %}
 ),
 
 currency_rates as (
@@ -117,10 +143,6 @@ read_rows as (
 ),
 
 {% if is_incremental() and not plan.full -%}
-touched_ids as (
-    {{ changed_ids('orders', plan, 'read_rows', this) }}
-),
-
 touched_keys as (
     -- the touched ids, and the keys their erased rows are stored under (current_versions)
     select touched_ids.order_id from touched_ids
@@ -131,8 +153,6 @@ touched_keys as (
 rows_to_check as (
     select read_rows.*
     from read_rows
-    where read_rows.order_id is null
-        or read_rows.order_id in (select touched_ids.order_id from touched_ids)
     union all
     -- the stored rows of the touched ids (the stored table is read where it is used,
     -- changed_ids too, not as a CTE: a CTE read twice is materialized whole)
