@@ -122,7 +122,8 @@ def readme_table(reports: list[dict[str, Any]]) -> str:
             _seconds(steps, "build"), _seconds(steps, "run"), _seconds(steps, "new_files"),
             _cell(share), _seconds(steps, reexport),
             "–" if deletions is None else ("yes" if deletions.get("ok") else "no"),
-            f"{peak / 1024:.1f} GB" if peak else "–",
+            # in MB, as the target reads (<= 4,096 MB): 4,142 MB rounded to GB read "4.0 GB"
+            f"{peak:,} MB" if peak else "–",
             "–" if not planted else f"{planted['checked'] - len(planted['wrong'])}/"
                                     f"{planted['checked']}",
             report["settings"]["memory_limit"], report["measured_at"],

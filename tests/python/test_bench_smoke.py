@@ -270,7 +270,7 @@ def test_publish_keeps_the_latest_report_per_size_and_the_readme_table(tmp_path)
     readme.write_text(f"# Title\n\nbefore\n{TABLE_START}\nold table\n{TABLE_END}\nafter\n")
     docs = tmp_path / "bench"
     for customers, build in ((100_000, 50), (100_000, 40), (1_000_000, 300)):
-        publish(_report(customers, build={"seconds": build, "exit": 0, "peak_rss_mb": 2048},
+        publish(_report(customers, build={"seconds": build, "exit": 0, "peak_rss_mb": 4142},
                         planted={"checked": 10, "wrong": [], "ok": True},
                         deletions={"ok": True, "exit": 0, "seconds": 5}), docs, readme)
     assert sorted(p.name for p in docs.iterdir()) == ["100k.json", "1m.json"]
@@ -280,6 +280,8 @@ def test_publish_keeps_the_latest_report_per_size_and_the_readme_table(tmp_path)
     rows = [line for line in text.splitlines() if line.startswith(("| 100k", "| 1M"))]
     assert rows[0].split(" | ")[:2] == ["| 100k", "40 s"]  # the latest 100k report
     assert rows[1].split(" | ")[:2] == ["| 1M", "300 s"] and "| yes |" in rows[1]
+    # the peak as the target reads it: 4,142 MB is over 4 GB, which "4.0 GB" would hide
+    assert "| 4,142 MB |" in rows[1]
     assert "Machine: 2 vCPU X" in text
 
 
