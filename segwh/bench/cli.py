@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from datetime import UTC, datetime
@@ -16,6 +17,17 @@ from segwh.bench.floors import duckdb_settings
 from segwh.bench.report import machine, print_table, publish, ratio, spark_conf
 from segwh.bench.scenarios import DEFAULT_STEPS, STEPS, Bench, run_steps
 from segwh.core.paths import REPO_ROOT
+
+
+def default_memory_limit() -> str:
+    """The DuckDB `memory_limit` dbt uses when DUCKDB_MEMORY_LIMIT is unset: declared once,
+    in profiles.yml (`env_var('DUCKDB_MEMORY_LIMIT', '<default>')`)."""
+    profiles = REPO_ROOT / "profiles.yml"
+    found = re.search(r"env_var\('DUCKDB_MEMORY_LIMIT',\s*'([^']+)'\)", profiles.read_text())
+    if found is None:
+        raise SystemExit(f"{profiles}: no default for DUCKDB_MEMORY_LIMIT "
+                         "(env_var('DUCKDB_MEMORY_LIMIT', '<limit>'))")
+    return found.group(1)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -34,8 +46,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where <timestamp>.json goes (build/bench)")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("DBT_THREADS", 1)),
                         help="dbt threads ($DBT_THREADS, 1); DuckDB uses every core, as in dbt")
-    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "3500MB"),
-                        help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT, 3500MB)")
+    parser.add_argument("--memory-limit",
+                        default=os.environ.get("DUCKDB_MEMORY_LIMIT", default_memory_limit()),
+                        help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT; else the default of "
+                             f"profiles.yml, {default_memory_limit()})")
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                         help="duckdb (default), or spark: the build step only, through the "
                              "Spark Thrift Server at SPARK_THRIFT_HOST/PORT (make spark-cluster)")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 from conftest import output_of, run_dbt
+
+from segwh.bench.cli import default_memory_limit
 
 
 def test_duckdb_settings_come_from_the_environment(
@@ -30,3 +33,21 @@ def test_duckdb_settings_come_from_the_environment(
     assert shown["force_compression"] == "fsst"
     assert shown["temp_directory"] == str(tmp_path / "duckdb_tmp")
     assert shown["preserve_insertion_order"] is False
+
+
+def test_the_bench_reads_the_profiles_default_memory_limit(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default memory_limit is declared once, in profiles.yml: dbt without
+    DUCKDB_MEMORY_LIMIT runs with the limit `make bench` reports by default."""
+    monkeypatch.delenv("DUCKDB_MEMORY_LIMIT", raising=False)
+    result = run_dbt(["show", "--inline", "select current_setting('memory_limit') as limit_set",
+                      "--output", "json", "--log-format", "json"],
+                     tmp_path / "warehouse.duckdb", tmp_path)
+    shown = [json.loads(json.loads(line)["data"]["preview"])[0]["limit_set"]
+             for line in output_of(result).splitlines()
+             if line.startswith("{") and "preview" in json.loads(line).get("data", {})]
+    with duckdb.connect() as con:
+        con.execute(f"set memory_limit = '{default_memory_limit()}'")
+        expected = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert shown == [expected], (shown, expected, default_memory_limit())
