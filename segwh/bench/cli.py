@@ -46,10 +46,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where <timestamp>.json goes (build/bench)")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("DBT_THREADS", 1)),
                         help="dbt threads ($DBT_THREADS, 1); DuckDB uses every core, as in dbt")
+    profile_limit = default_memory_limit()
     parser.add_argument("--memory-limit",
-                        default=os.environ.get("DUCKDB_MEMORY_LIMIT", default_memory_limit()),
+                        default=os.environ.get("DUCKDB_MEMORY_LIMIT", profile_limit),
                         help="DuckDB memory_limit ($DUCKDB_MEMORY_LIMIT; else the default of "
-                             f"profiles.yml, {default_memory_limit()})")
+                             f"profiles.yml, {profile_limit})")
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                         help="duckdb (default), or spark: the build step only, through the "
                              "Spark Thrift Server at SPARK_THRIFT_HOST/PORT (make spark-cluster)")

@@ -50,7 +50,9 @@ raw_rows as (
     from {{ source('shop', 'carts') }} as source_rows
     {%- if is_incremental() and not plan.full %}
     where {{ clean_text('source_rows.cart_id') }} is null
-        or {{ clean_text('source_rows.cart_id') }} in (select touched_ids.cart_id from touched_ids)
+        or {{ clean_text('source_rows.cart_id') }} in (
+            select touched_ids.cart_id from touched_ids
+        )
     {%- endif %}
 ),
 

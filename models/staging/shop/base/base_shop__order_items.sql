@@ -49,7 +49,9 @@ raw_rows as (
     from {{ source('shop', 'order_items') }} as source_rows
     {%- if is_incremental() and not plan.full %}
     where {{ clean_text('source_rows.order_item_id') }} is null
-        or {{ clean_text('source_rows.order_item_id') }} in (select touched_ids.order_item_id from touched_ids)
+        or {{ clean_text('source_rows.order_item_id') }} in (
+            select touched_ids.order_item_id from touched_ids
+        )
     {%- endif %}
 ),
 

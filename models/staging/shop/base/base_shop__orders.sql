@@ -49,7 +49,9 @@ raw_rows as (
     from {{ source('shop', 'orders') }} as source_rows
     {%- if is_incremental() and not plan.full %}
     where {{ clean_text('source_rows.order_id') }} is null
-        or {{ clean_text('source_rows.order_id') }} in (select touched_ids.order_id from touched_ids)
+        or {{ clean_text('source_rows.order_id') }} in (
+            select touched_ids.order_id from touched_ids
+        )
     {%- endif %}
 ),
 

@@ -46,7 +46,9 @@ raw_rows as (
     from {{ source('shop', 'products') }} as source_rows
     {%- if is_incremental() and not plan.full %}
     where {{ clean_text('source_rows.product_id') }} is null
-        or {{ clean_text('source_rows.product_id') }} in (select touched_ids.product_id from touched_ids)
+        or {{ clean_text('source_rows.product_id') }} in (
+            select touched_ids.product_id from touched_ids
+        )
     {%- endif %}
 ),
 

@@ -50,7 +50,9 @@ raw_rows as (
     from {{ source('shop', 'sessions') }} as source_rows
     {%- if is_incremental() and not plan.full %}
     where {{ clean_text('source_rows.session_id') }} is null
-        or {{ clean_text('source_rows.session_id') }} in (select touched_ids.session_id from touched_ids)
+        or {{ clean_text('source_rows.session_id') }} in (
+            select touched_ids.session_id from touched_ids
+        )
     {%- endif %}
 ),
 
