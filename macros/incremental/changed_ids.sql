@@ -19,9 +19,8 @@
     its raw id read again (the model then re-reads it by its hashed key): never hashed twice.
     `read_rows`: a CTE of the id and row_fingerprint of every row read now (narrow: the
     model then parses and checks only the rows of the ids returned); `stored_rows`: the
-    stored table (a relation,
-    read by each branch for the columns it needs: as a CTE, DuckDB would materialize
-    every column of every stored row for the several readers).
+    stored table (a relation, read by each branch for the columns it needs: as a CTE,
+    DuckDB would materialize every column of every stored row for the several readers).
 #}
 {% macro changed_ids(table_name, plan, read_rows, stored_rows) -%}
     {%- set key = raw_contract()[table_name].key -%}

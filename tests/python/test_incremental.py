@@ -448,27 +448,25 @@ def test_reexport_rewrites_only_the_ids_whose_rows_changed(builds: Builds, table
     keeps the rows of the first build. Fails if the fingerprint of a re-read row differs
     from the stored one for the same raw row (every id would be written again)."""
     first = builds.reexport.parent / "raw"
-    exported = {"before": raw_source(first, table), "after": raw_source(builds.reexport, table)}
-    changed_customers = (
-        f"select {_id('customer_id')} from (select * from {raw_source(first, 'customers')} "
-        f"except all select * from {raw_source(builds.reexport, 'customers')}) "
-        f"union all select {_id('customer_id')} from (select * from "
-        f"{raw_source(builds.reexport, 'customers')} except all select * from "
-        f"{raw_source(first, 'customers')})")
+
+    def differing(raw_table: str, column: str) -> str:
+        """The ids (`column`, trimmed) of the raw rows of `raw_table` that are in one export
+        and not in the other (every value compared as exported)."""
+        before, after = raw_source(first, raw_table), raw_source(builds.reexport, raw_table)
+        return (f"select {_id(column)} from (select * from {before} except all "
+                f"select * from {after}) union select {_id(column)} from "
+                f"(select * from {after} except all select * from {before})")
+
     excluded = (builds.removed.customer, builds.removed.orphaned_customer,
                 builds.erased.early, builds.erased.later)
     with duckdb.connect() as con:
-        changed = {row[0] for row in con.execute(f"""
-            select {_id(key)} from (select * from {exported['before']}
-                                    except all select * from {exported['after']})
-            union
-            select {_id(key)} from (select * from {exported['after']}
-                                    except all select * from {exported['before']})""").fetchall()}
+        changed = {row[0] for row in con.execute(differing(table, key)).fetchall()}
         unchanged = {row[0] for row in con.execute(f"""
-            select {_id(key)} from {exported['after']}
+            select {_id(key)} from {raw_source(builds.reexport, table)}
             where {_id(key)} is not null
                 and coalesce({_id('customer_id')}, '') not in {excluded}
-                and coalesce({_id('customer_id')}, '') not in ({changed_customers})""").fetchall()
+                and coalesce({_id('customer_id')}, '') not in
+                    ({differing('customers', 'customer_id')})""").fetchall()
         } - changed
     with duckdb.connect(str(builds.incremental), read_only=True) as con:
         rewritten = {row[0] for row in con.execute(f"""
